@@ -1,0 +1,2 @@
+//! The mallbots binary.
+fn main() {}

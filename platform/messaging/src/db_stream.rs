@@ -1,0 +1,238 @@
+//! The database-backed stream: messages are rows of `messaging.stream_messages`, each durable consumer keeps a
+//! cursor row. It needs no broker, which makes it the embedded default (SQLite) and the PostgreSQL-only mode.
+//!
+//! Publishers serialise on a lock so that sequence order is commit order (a reader can never skip a row that
+//! commits later with a lower sequence). Consumers hold a lease on their cursor, so two replicas of a module never
+//! handle the same durable at once. Wake-ups: in-process at once; across processes by LISTEN/NOTIFY on PostgreSQL
+//! and by a short fallback tick.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use database::sqlx::{self, Row};
+use database::{Backend, Database, Sql};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::{Message, MessageHandler, Stream, StreamError, Subscription, encode_stream_message};
+
+const LEASE: Duration = Duration::from_secs(30);
+const FALLBACK_TICK: Duration = Duration::from_millis(250);
+
+/// A stream stored in a database.
+#[derive(Clone)]
+pub struct DbStream {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Database,
+    name: String,
+    channel: String,
+    changed: watch::Sender<u64>,
+    insert: Sql,
+    ensure_cursor: Sql,
+    lease: Sql,
+    position: Sql,
+    fetch: Sql,
+    advance: Sql,
+}
+
+impl DbStream {
+    /// A stream called `name` in `db` (whose `messaging` migrations must have run).
+    pub async fn new(db: &Database, name: &str) -> Result<Self, StreamError> {
+        let messages = db.table("messaging", "stream_messages");
+        let cursors = db.table("messaging", "stream_cursors");
+        let channel = format!("mallbots_stream_{}", name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+        let (changed, _) = watch::channel(0);
+        let stream = DbStream {
+            inner: Arc::new(Inner {
+                db: db.clone(),
+                name: name.to_owned(),
+                channel,
+                changed,
+                insert: Sql::new(format!(
+                    "INSERT INTO {messages} (id, subject, data, published_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (id) DO NOTHING"
+                )),
+                ensure_cursor: Sql::new(format!(
+                    "INSERT INTO {cursors} (durable, subject, position, owner, lease_until) VALUES ($1, $2, 0, '', 0) \
+                     ON CONFLICT (durable) DO NOTHING"
+                )),
+                lease: Sql::new(format!(
+                    "UPDATE {cursors} SET owner = $2, lease_until = $3 WHERE durable = $1 AND (owner = $2 OR lease_until < $4)"
+                )),
+                position: Sql::new(format!("SELECT position FROM {cursors} WHERE durable = $1")),
+                fetch: Sql::new(format!(
+                    "SELECT seq, data FROM {messages} WHERE subject = $1 AND seq > $2 ORDER BY seq LIMIT 100"
+                )),
+                advance: Sql::new(format!("UPDATE {cursors} SET position = $3 WHERE durable = $1 AND owner = $2")),
+            }),
+        };
+        if db.backend() == Backend::Postgres {
+            stream.listen_for_other_processes().await;
+        }
+        Ok(stream)
+    }
+
+    /// Bumps the in-process wake-up whenever another process publishes (PostgreSQL NOTIFY).
+    async fn listen_for_other_processes(&self) {
+        let inner = Arc::downgrade(&self.inner);
+        let url = self.inner.db.url().to_owned();
+        let channel = self.inner.channel.clone();
+        let Ok(mut listener) = sqlx::postgres::PgListener::connect(&url).await else {
+            tracing::warn!("LISTEN unavailable; the database stream falls back to polling");
+            return;
+        };
+        if listener.listen(&channel).await.is_err() {
+            return;
+        }
+        tokio::spawn(async move {
+            while listener.recv().await.is_ok() {
+                let Some(inner) = inner.upgrade() else { break };
+                inner.changed.send_modify(|n| *n = n.wrapping_add(1));
+            }
+        });
+    }
+
+    fn full_subject(&self, subject: &str) -> String {
+        format!("{}.{}", self.inner.name, subject)
+    }
+}
+
+#[async_trait]
+impl Stream for DbStream {
+    fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    async fn publish(&self, messages: &[Message]) -> Result<(), StreamError> {
+        if messages.is_empty() {
+            return Ok(());
+        }
+        let inner = &self.inner;
+        let mut tx = inner.db.begin().await?;
+        if inner.db.backend() == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1)::bigint)")
+                .bind(&inner.channel)
+                .execute(tx.conn())
+                .await?;
+        }
+        let now = database::now_micros();
+        for message in messages {
+            sqlx::query(inner.insert.q())
+                .bind(&message.id)
+                .bind(self.full_subject(&message.subject))
+                .bind(encode_stream_message(message))
+                .bind(now)
+                .execute(tx.conn())
+                .await?;
+        }
+        if inner.db.backend() == Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, '')").bind(&inner.channel).execute(tx.conn()).await?;
+        }
+        tx.commit().await?;
+        inner.changed.send_modify(|n| *n = n.wrapping_add(1));
+        Ok(())
+    }
+
+    async fn subscribe(
+        &self,
+        subscription: Subscription,
+        handler: Arc<dyn MessageHandler>,
+        shutdown: CancellationToken,
+    ) -> Result<JoinHandle<()>, StreamError> {
+        let full_subject = self.full_subject(&subscription.subject);
+        sqlx::query(self.inner.ensure_cursor.q())
+            .bind(&subscription.durable)
+            .bind(&full_subject)
+            .execute(self.inner.db.pool())
+            .await?;
+        let consumer = DbConsumer {
+            stream: self.clone(),
+            owner: ddd::new_id(),
+            full_subject,
+            subscription,
+            handler,
+            shutdown,
+        };
+        Ok(tokio::spawn(consumer.run()))
+    }
+
+    async fn ping(&self) -> Result<(), StreamError> {
+        Ok(self.inner.db.ping().await?)
+    }
+}
+
+struct DbConsumer {
+    stream: DbStream,
+    owner: String,
+    full_subject: String,
+    subscription: Subscription,
+    handler: Arc<dyn MessageHandler>,
+    shutdown: CancellationToken,
+}
+
+impl DbConsumer {
+    async fn run(self) {
+        let mut changed = self.stream.inner.changed.subscribe();
+        let mut last_replay_check = std::time::Instant::now();
+        loop {
+            if self.shutdown.is_cancelled() {
+                break;
+            }
+            let handled = match self.process_batch().await {
+                Ok(n) => n,
+                Err(err) => {
+                    tracing::warn!(durable = %self.subscription.durable, error = %err, "database stream consumer failed");
+                    0
+                }
+            };
+            if last_replay_check.elapsed() > Duration::from_secs(1) {
+                last_replay_check = std::time::Instant::now();
+                crate::dead_letters::run_replays(&self.subscription, self.handler.as_ref()).await;
+            }
+            if handled > 0 {
+                continue;
+            }
+            tokio::select! {
+                _ = changed.changed() => {}
+                _ = tokio::time::sleep(FALLBACK_TICK) => {}
+                _ = self.shutdown.cancelled() => break,
+            }
+        }
+    }
+
+    /// Handles the next batch after the cursor; returns how many messages it went through.
+    async fn process_batch(&self) -> Result<usize, StreamError> {
+        let inner = &self.stream.inner;
+        let pool = inner.db.pool();
+        let durable = &self.subscription.durable;
+        let now = database::now_micros();
+        let leased = sqlx::query(inner.lease.q())
+            .bind(durable)
+            .bind(&self.owner)
+            .bind(now + LEASE.as_micros() as i64)
+            .bind(now)
+            .execute(pool)
+            .await?;
+        if leased.rows_affected() != 1 {
+            return Ok(0);
+        }
+        let position: i64 = sqlx::query(inner.position.q()).bind(durable).fetch_one(pool).await?.try_get(0)?;
+        let rows = sqlx::query(inner.fetch.q()).bind(&self.full_subject).bind(position).fetch_all(pool).await?;
+        let mut handled = 0;
+        for row in &rows {
+            let seq: i64 = row.try_get(0)?;
+            let data: Vec<u8> = row.try_get(1)?;
+            if !crate::consumer::process(&self.subscription, self.handler.as_ref(), &data, 1, &self.shutdown).await {
+                break;
+            }
+            sqlx::query(inner.advance.q()).bind(durable).bind(&self.owner).bind(seq).execute(pool).await?;
+            handled += 1;
+        }
+        Ok(handled)
+    }
+}
