@@ -1,1 +1,24 @@
-//! service (placeholder)
+//! The process shell every module runs in: typed configuration, the database and broker connections, the axum
+//! (REST) and tonic (gRPC) servers, health and metrics endpoints, logging, and graceful shutdown.
+//!
+//! A bounded context implements [`Module`]; `mallbots serve` hands the modules it was asked to run to [`start`],
+//! which migrates, lets each module register its routes, services, consumers and background loops on the
+//! [`Runtime`], and serves until SIGINT/SIGTERM.
+
+mod config;
+mod edge;
+mod process;
+pub mod rest;
+mod runtime;
+pub mod telemetry;
+
+pub use config::{Config, RpcServices};
+pub use edge::{error_response, http_status, internal, status_from};
+pub use process::{RunningApp, migrate, start, wait_for_signal};
+pub use runtime::{Module, Runtime};
+
+pub use database::{Database, Migration, Transaction};
+pub use messaging::{Message, Outbox, Stream};
+mod docs;
+pub(crate) use docs::docs_routes;
+pub use runtime::{ApiDocument, ApiSpec, RestRoute};

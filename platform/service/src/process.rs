@@ -1,0 +1,225 @@
+//! Starting and stopping a MallBots process: connect, migrate, start the modules, serve REST and gRPC, and shut
+//! down in order (stop intake → finish in-flight handlers → flush the outboxes → close the database).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use database::Database;
+use messaging::{DbStream, DeadLetters, JetStream, Stream};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::runtime::{ApiDocument, Runtime};
+use crate::{Config, Module, rest};
+
+/// A started process; dropping it does not stop it, call [`RunningApp::stop`].
+pub struct RunningApp {
+    pub web_addr: SocketAddr,
+    pub rpc_addr: SocketAddr,
+    pub db: Database,
+    pub stream: Arc<dyn Stream>,
+    pub documents: Vec<ApiDocument>,
+    stop: CancellationToken,
+    done: JoinHandle<()>,
+}
+
+impl RunningApp {
+    /// Shuts down gracefully and waits until everything has stopped.
+    pub async fn stop(self) {
+        self.stop.cancel();
+        let _ = self.done.await;
+    }
+
+    /// Waits for SIGINT/SIGTERM, then shuts down.
+    pub async fn run_until_signal(self) {
+        tokio::select! {
+            _ = wait_for_signal() => {}
+            _ = self.stop.cancelled() => {}
+        }
+        self.stop().await;
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+async fn connect(config: &Config) -> anyhow::Result<Database> {
+    let url = config.database_url();
+    Database::connect(&url, &config.db_namespace).await.with_context(|| "cannot open the database".to_owned())
+}
+
+/// Applies the migrations of the messaging layer and of `modules`.
+pub async fn migrate(config: &Config, modules: &[Arc<dyn Module>]) -> anyhow::Result<Database> {
+    let db = connect(config).await?;
+    db.migrate("messaging", messaging::MIGRATIONS).await?;
+    for module in modules {
+        db.migrate(module.name(), module.migrations()).await?;
+    }
+    Ok(db)
+}
+
+/// Starts a process running `modules`.
+pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Result<RunningApp> {
+    let config = Arc::new(config);
+    let db = migrate(&config, &modules).await?;
+    let stream: Arc<dyn Stream> = match config.nats_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(url) => Arc::new(
+            JetStream::connect(url, &config.nats_stream).await.with_context(|| format!("cannot reach NATS at {url}"))?,
+        ),
+        None => Arc::new(DbStream::new(&db, &config.nats_stream).await?),
+    };
+    let web = TcpListener::bind(config.web_addr()).await.with_context(|| format!("cannot bind {}", config.web_addr()))?;
+    let rpc = TcpListener::bind(config.rpc_addr()).await.with_context(|| format!("cannot bind {}", config.rpc_addr()))?;
+    let web_addr = web.local_addr()?;
+    let rpc_addr = rpc.local_addr()?;
+
+    let mut runtime = Runtime {
+        config: config.clone(),
+        db: db.clone(),
+        stream: stream.clone(),
+        registry: prometheus::Registry::new(),
+        intake: CancellationToken::new(),
+        relays_stop: CancellationToken::new(),
+        router: axum::Router::new(),
+        grpc: tonic::service::RoutesBuilder::default(),
+        tasks: Vec::new(),
+        relays: Vec::new(),
+        dead_letters: DeadLetters::new(&db),
+        metrics: Default::default(),
+        rpc_services: config.rpc_services().map_err(anyhow::Error::msg)?,
+        rpc_addr,
+        documents: Vec::new(),
+    };
+    for module in &modules {
+        module.start(&mut runtime).await.with_context(|| format!("module {} failed to start", module.name()))?;
+    }
+
+    let Runtime { intake, relays_stop, router, grpc, tasks, relays, documents, registry, .. } = runtime;
+    let health = Health { db: db.clone(), stream: stream.clone(), registry };
+    let operations = axum::Router::new()
+        .route("/readiness", get(readiness))
+        .route("/metrics", get(metrics))
+        .with_state(health);
+    let router = router
+        .merge(crate::docs_routes(&documents))
+        .merge(operations)
+        .route("/liveness", get(|| async { "." }).head(|| async { "." }))
+        .fallback(rest::not_found)
+        .method_not_allowed_fallback(rest::method_not_allowed)
+        .layer(DefaultBodyLimit::max(rest::MAX_BODY_BYTES));
+
+    let web_stop = intake.clone();
+    let web_task = tokio::spawn(async move {
+        let shutdown = async move { web_stop.cancelled().await };
+        if let Err(err) = axum::serve(web, router).with_graceful_shutdown(shutdown).await {
+            tracing::error!(error = %err, "web server failed");
+        }
+    });
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(contracts::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let mut grpc = grpc;
+    grpc.add_service(reflection);
+    let rpc_stop = intake.clone();
+    let rpc_task = tokio::spawn(async move {
+        let incoming = tokio_stream::wrappers::TcpListenerStream::new(rpc);
+        let result = tonic::transport::Server::builder()
+            .add_routes(grpc.routes())
+            .serve_with_incoming_shutdown(incoming, async move { rpc_stop.cancelled().await })
+            .await;
+        if let Err(err) = result {
+            tracing::error!(error = %err, "rpc server failed");
+        }
+    });
+    tracing::info!("web server started; listening at http://{web_addr}");
+    tracing::info!("rpc server started; listening at {rpc_addr}");
+
+    let stop = CancellationToken::new();
+    let timeout = config.shutdown_timeout();
+    let done = {
+        let stop = stop.clone();
+        let db = db.clone();
+        tokio::spawn(async move {
+            stop.cancelled().await;
+            tracing::info!("shutting down");
+            intake.cancel();
+            let servers = async {
+                let _ = web_task.await;
+                let _ = rpc_task.await;
+                for task in tasks {
+                    let _ = task.await;
+                }
+            };
+            if tokio::time::timeout(timeout, servers).await.is_err() {
+                tracing::warn!("in-flight work did not finish within the shutdown timeout");
+            }
+            relays_stop.cancel();
+            let flush = async {
+                for relay in relays {
+                    let _ = relay.await;
+                }
+            };
+            if tokio::time::timeout(timeout.min(Duration::from_secs(10)), flush).await.is_err() {
+                tracing::warn!("outbox relays did not flush within the shutdown timeout");
+            }
+            db.close().await;
+            tracing::info!("stopped");
+        })
+    };
+    Ok(RunningApp { web_addr, rpc_addr, db, stream, documents, stop, done })
+}
+
+#[derive(Clone)]
+struct Health {
+    db: Database,
+    stream: Arc<dyn Stream>,
+    registry: prometheus::Registry,
+}
+
+async fn readiness(State(health): State<Health>) -> impl IntoResponse {
+    let db = health.db.ping().await;
+    let broker = health.stream.ping().await;
+    let body = serde_json::json!({
+        "database": db.as_ref().map(|_| "ok".to_owned()).unwrap_or_else(|e| e.to_string()),
+        "broker": broker.as_ref().map(|_| "ok".to_owned()).unwrap_or_else(|e| e.to_string()),
+    });
+    let status = if db.is_ok() && broker.is_ok() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, axum::Json(body))
+}
+
+async fn metrics(State(health): State<Health>) -> impl IntoResponse {
+    use prometheus::Encoder;
+    let mut buffer = Vec::new();
+    let encoder = prometheus::TextEncoder::new();
+    if let Err(err) = encoder.encode(&health.registry.gather(), &mut buffer) {
+        tracing::error!(error = %err, "metrics encoding failed");
+    }
+    ([(axum::http::header::CONTENT_TYPE, encoder.format_type().to_owned())], buffer)
+}
