@@ -90,7 +90,7 @@ impl Database {
             Backend::Postgres => {
                 let opts = AnyConnectOptions::from_str(&url)?.log_statements(tracing::log::LevelFilter::Trace);
                 AnyPoolOptions::new()
-                    .max_connections(16)
+                    .max_connections(32)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(opts)
                     .await?
@@ -130,9 +130,15 @@ impl Database {
         format!("{}{}", self.namespace, module)
     }
 
-    /// Opens a transaction.
+    /// Opens a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a transaction that read
+    /// first and wrote later would otherwise fail when another connection committed in between (a stale snapshot
+    /// cannot be upgraded), and waiting for the lock up front is what the busy timeout handles.
     pub async fn begin(&self) -> Result<Transaction, DbError> {
-        Ok(Transaction::new(self.pool.begin().await?))
+        let tx = match self.backend {
+            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+        };
+        Ok(Transaction::new(tx))
     }
 
     /// Applies the module's migrations that have not run yet (see [`Migration`]).

@@ -40,8 +40,15 @@ pub fn decode_event<E: DomainEvent>(name: &str, data: &[u8]) -> Result<E, EventC
     let value: serde_json::Value =
         serde_json::from_slice(data).map_err(|source| EventCodecError::Decode { name: name.to_owned(), source })?;
     let (name, value) = E::upcast(name, value);
+    let empty = value.as_object().is_some_and(|data| data.is_empty());
     let tagged = serde_json::json!({ "name": name, "data": value });
-    serde_json::from_value(tagged).map_err(|source| EventCodecError::Decode { name, source })
+    match serde_json::from_value(tagged) {
+        Ok(event) => Ok(event),
+        // A unit variant is stored with `{}` data (see `encode_event`) but decodes from its name alone.
+        Err(_) if empty => serde_json::from_value(serde_json::json!({ "name": name }))
+            .map_err(|source| EventCodecError::Decode { name, source }),
+        Err(source) => Err(EventCodecError::Decode { name, source }),
+    }
 }
 
 #[cfg(test)]
@@ -78,6 +85,20 @@ mod tests {
         assert_eq!(decode_event::<Ev>(&name, &data).unwrap(), ev);
         let (name, data) = encode_event(&Ev::Removed {}).unwrap();
         assert_eq!(decode_event::<Ev>(&name, &data).unwrap(), Ev::Removed {});
+    }
+
+    #[test]
+    fn unit_variants_round_trip() {
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "name", content = "data")]
+        enum Unit {
+            #[serde(rename = "t.Reset")]
+            Reset,
+        }
+        impl DomainEvent for Unit {}
+        let (name, data) = encode_event(&Unit::Reset).unwrap();
+        assert_eq!((name.as_str(), data.as_slice()), ("t.Reset", b"{}".as_slice()));
+        assert_eq!(decode_event::<Unit>(&name, &data).unwrap(), Unit::Reset);
     }
 
     #[test]

@@ -127,38 +127,57 @@ impl OutboxRelay {
                 Ok(n)
             }
             Backend::Sqlite => {
+                // No transaction across the publish: the database-backed stream writes to the same SQLite file, and
+                // a write transaction held here would block it. The process-wide lease keeps relays apart.
                 let lease = sqlite_lease(&self.lease_key);
                 let Ok(_guard) = lease.try_lock() else { return Ok(0) };
+                let rows = sqlx::query(self.select.q()).bind(self.settings.batch_size).fetch_all(self.db.pool()).await?;
+                let messages = self.decode_rows(&rows)?;
+                if messages.is_empty() {
+                    return Ok(0);
+                }
+                self.stream.publish(&messages).await?;
                 let mut tx = self.db.begin().await?;
-                let n = self.publish_batch(&mut tx).await?;
+                self.mark(&mut tx, &messages).await?;
                 tx.commit().await?;
-                Ok(n)
+                Ok(messages.len())
             }
         }
     }
 
     async fn publish_batch(&self, tx: &mut Transaction) -> Result<usize, crate::StreamError> {
         let rows = sqlx::query(self.select.q()).bind(self.settings.batch_size).fetch_all(tx.conn()).await?;
-        if rows.is_empty() {
+        let messages = self.decode_rows(&rows)?;
+        if messages.is_empty() {
             return Ok(0);
         }
+        self.stream.publish(&messages).await?;
+        self.mark(tx, &messages).await?;
+        Ok(messages.len())
+    }
+
+    async fn mark(&self, tx: &mut Transaction, messages: &[Message]) -> Result<(), crate::StreamError> {
+        let now = database::now_micros();
+        for message in messages {
+            sqlx::query(self.mark.q()).bind(now).bind(&message.id).execute(tx.conn()).await?;
+        }
+        Ok(())
+    }
+
+    fn decode_rows(&self, rows: &[database::sqlx::any::AnyRow]) -> Result<Vec<Message>, crate::StreamError> {
         let mut messages = Vec::with_capacity(rows.len());
-        for row in &rows {
+        for row in rows {
             let id: String = row.try_get(0)?;
             let data: Vec<u8> = row.try_get(3)?;
             let metadata: Vec<u8> = row.try_get(4)?;
             match Message::from_parts(id.clone(), row.try_get(1)?, row.try_get(2)?, &data, &metadata, row.try_get(5)?) {
                 Ok(message) => messages.push(message),
-                // A row we wrote ourselves cannot be malformed unless the table was edited by hand: keep it, loudly.
+                // A row we wrote ourselves cannot be malformed unless the table was edited by hand. It is logged
+                // and left in place (unpublished) for an operator; it does not block the rows behind it.
                 Err(err) => tracing::error!(%id, error = %err, "malformed outbox row skipped"),
             }
         }
-        self.stream.publish(&messages).await?;
-        let now = database::now_micros();
-        for message in &messages {
-            sqlx::query(self.mark.q()).bind(now).bind(&message.id).execute(tx.conn()).await?;
-        }
-        Ok(messages.len())
+        Ok(messages)
     }
 
     /// Deletes published rows older than the retention period.

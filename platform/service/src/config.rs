@@ -7,80 +7,80 @@ use std::time::Duration;
 #[derive(Clone, Debug, clap::Args)]
 pub struct Config {
     /// `production` switches logs to JSON lines.
-    #[arg(long, env = "ENVIRONMENT", default_value = "development")]
+    #[arg(long, global = true, env = "ENVIRONMENT", default_value = "development")]
     pub environment: String,
 
     /// TRACE, DEBUG, INFO, WARN or ERROR (unknown values mean INFO).
-    #[arg(long, env = "LOG_LEVEL", default_value = "INFO")]
+    #[arg(long, global = true, env = "LOG_LEVEL", default_value = "INFO")]
     pub log_level: String,
 
     /// PostgreSQL connection, as a URL or the libpq `key=value` form. Unset (and no DATABASE_URL): embedded SQLite.
-    #[arg(long, env = "PG_CONN")]
+    #[arg(long, global = true, env = "PG_CONN")]
     pub pg_conn: Option<String>,
 
     /// Alternative to PG_CONN (`postgres://…` or `sqlite://path`).
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, global = true, env = "DATABASE_URL")]
     pub database_url: Option<String>,
 
     /// The SQLite file of the embedded mode (created when missing).
-    #[arg(long, env = "SQLITE_PATH", default_value = "./mallbots.db")]
+    #[arg(long, global = true, env = "SQLITE_PATH", default_value = "./mallbots.db")]
     pub sqlite_path: String,
 
     /// Prefix of every schema (PostgreSQL) or table (SQLite); lets several installations share one database.
-    #[arg(long, env = "DB_NAMESPACE", default_value = "")]
+    #[arg(long, global = true, env = "DB_NAMESPACE", default_value = "")]
     pub db_namespace: String,
 
     /// NATS server with JetStream. Unset: the database-backed stream.
-    #[arg(long, env = "NATS_URL")]
+    #[arg(long, global = true, env = "NATS_URL")]
     pub nats_url: Option<String>,
 
     /// Stream name, also the first token of every subject.
-    #[arg(long, env = "NATS_STREAM", default_value = "mallbots")]
+    #[arg(long, global = true, env = "NATS_STREAM", default_value = "mallbots")]
     pub nats_stream: String,
 
     /// Address the REST server binds to.
-    #[arg(long, env = "WEB_HOST", default_value = "0.0.0.0")]
+    #[arg(long, global = true, env = "WEB_HOST", default_value = "0.0.0.0")]
     pub web_host: String,
 
     /// REST port (`8080` or the original's `:8080`; 0 picks a free port).
-    #[arg(long, env = "WEB_PORT", default_value = ":8080")]
+    #[arg(long, global = true, env = "WEB_PORT", default_value = ":8080")]
     pub web_port: String,
 
     /// Address the gRPC server binds to.
-    #[arg(long, env = "RPC_HOST", default_value = "0.0.0.0")]
+    #[arg(long, global = true, env = "RPC_HOST", default_value = "0.0.0.0")]
     pub rpc_host: String,
 
     /// gRPC port (`9000` or `:9000`; 0 picks a free port).
-    #[arg(long, env = "RPC_PORT", default_value = ":9000")]
+    #[arg(long, global = true, env = "RPC_PORT", default_value = ":9000")]
     pub rpc_port: String,
 
     /// Where other modules' gRPC services live: `STORES=stores:9000,CUSTOMERS=customers:9000`; a module not listed
     /// is this process.
-    #[arg(long, env = "RPC_SERVICES", default_value = "")]
+    #[arg(long, global = true, env = "RPC_SERVICES", default_value = "")]
     pub rpc_services: String,
 
     /// How long shutdown waits for in-flight work (Go duration syntax: `30s`, `1m`, `500ms`).
-    #[arg(long, env = "SHUTDOWN_TIMEOUT", default_value = "30s")]
+    #[arg(long, global = true, env = "SHUTDOWN_TIMEOUT", default_value = "30s")]
     pub shutdown_timeout: String,
 
-    /// Service name in traces.
-    #[arg(long, env = "OTEL_SERVICE_NAME", default_value = "mallbots")]
+    /// Service name in traces (accepted for compatibility; OTLP export is not wired yet).
+    #[arg(long, global = true, env = "OTEL_SERVICE_NAME", default_value = "mallbots")]
     pub otel_service_name: String,
 
-    /// OTLP/gRPC collector endpoint; traces are exported only when set.
-    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    /// OTLP/gRPC collector endpoint (accepted for compatibility; OTLP export is not wired yet).
+    #[arg(long, global = true, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
     pub otel_exporter_otlp_endpoint: Option<String>,
 
     /// Which modules this process runs (comma-separated; default: all, i.e. the modular monolith).
-    #[arg(long, env = "MODULES", value_delimiter = ',')]
+    #[arg(long, global = true, env = "MODULES", value_delimiter = ',')]
     pub modules: Vec<String>,
 
     /// Write a snapshot of an event-sourced aggregate every N events (0: never).
-    #[arg(long, env = "SNAPSHOT_EVERY", default_value_t = 50)]
+    #[arg(long, global = true, env = "SNAPSHOT_EVERY", default_value_t = 50)]
     pub snapshot_every: u32,
 
     /// Deliveries of a failing message before it becomes a dead letter.
-    #[arg(long, env = "MAX_DELIVER", default_value_t = messaging::DEFAULT_MAX_DELIVER)]
+    #[arg(long, global = true, env = "MAX_DELIVER", default_value_t = messaging::DEFAULT_MAX_DELIVER)]
     pub max_deliver: u32,
 }
 

@@ -19,6 +19,20 @@ pub use recorder::Recorder;
 pub use storage::{StorageBackend, databases, postgres, prepare_messaging, sqlite};
 pub use streams::{StreamCase, StreamKind, nats_url, stream_matrix, streams, unique_stream_name};
 
+/// A message with a fresh id on `subject` (relative to the stream) carrying `payload` as it is.
+pub fn message(subject: &str, name: &str, payload: &[u8]) -> messaging::Message {
+    let now = database::now_micros();
+    messaging::Message {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: name.to_owned(),
+        subject: subject.to_owned(),
+        payload: payload.to_vec(),
+        metadata: Default::default(),
+        occurred_at: now,
+        sent_at: now,
+    }
+}
+
 /// How long [`wait_until`] waits before failing the test.
 pub const WAIT: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(20);
