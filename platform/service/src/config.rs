@@ -79,6 +79,18 @@ pub struct Config {
     #[arg(long, global = true, env = "SNAPSHOT_EVERY", default_value_t = 50)]
     pub snapshot_every: u32,
 
+    /// Simulated depot bots picking up available shopping lists (0: none; assign lists through the API).
+    #[arg(long, global = true, env = "BOTS", default_value_t = 0)]
+    pub bots: u32,
+
+    /// How long a bot spends at each stop of a shopping list (Go duration syntax).
+    #[arg(long, global = true, env = "BOT_PACE", default_value = "200ms")]
+    pub bot_pace: String,
+
+    /// Where notifications POST their SMS as JSON; unset: SMS are recorded in the notifications table and logged.
+    #[arg(long, global = true, env = "SMS_WEBHOOK_URL")]
+    pub sms_webhook_url: Option<String>,
+
     /// Deliveries of a failing message before it becomes a dead letter.
     #[arg(long, global = true, env = "MAX_DELIVER", default_value_t = messaging::DEFAULT_MAX_DELIVER)]
     pub max_deliver: u32,
@@ -104,6 +116,10 @@ impl Config {
 
     pub fn shutdown_timeout(&self) -> Duration {
         parse_duration(&self.shutdown_timeout).unwrap_or(Duration::from_secs(30))
+    }
+
+    pub fn bot_pace(&self) -> Duration {
+        parse_duration(&self.bot_pace).unwrap_or(Duration::from_millis(200))
     }
 
     pub fn rpc_services(&self) -> Result<RpcServices, String> {

@@ -19,6 +19,8 @@ pub use runtime::{Module, Runtime};
 
 pub use database::{Database, Migration, Transaction};
 pub use messaging::{Message, Outbox, Stream};
+pub use tonic::Status;
 mod docs;
 pub(crate) use docs::docs_routes;
+pub use docs::openapi_document;
 pub use runtime::{ApiDocument, ApiSpec, RestRoute};

@@ -95,9 +95,28 @@ fn parse_request<Req: DeserializeOwned>(body: &[u8], params: HashMap<String, Str
         return Err("the request body must be a JSON object".to_owned());
     };
     for (name, param) in params {
+        // The body may name the same field in either spelling; the path wins over both.
+        object.remove(&lower_camel(&name));
         object.insert(name, serde_json::Value::String(param));
     }
     serde_json::from_value(value).map_err(|e| format!("invalid request: {e}"))
+}
+
+/// `store_id` → `storeId` (the proto JSON name of a field).
+fn lower_camel(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// 404 with the error JSON, for unknown routes.
