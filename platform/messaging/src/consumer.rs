@@ -99,7 +99,8 @@ pub(crate) async fn deliver(
         return Verdict::Ack;
     }
     let started = Instant::now();
-    let result = handler.handle(&message).await;
+    let span = crate::trace_context::consumer_span(&message, &subscription.durable);
+    let result = tracing::Instrument::instrument(handler.handle(&message), span).await;
     if let Some(metrics) = &subscription.metrics {
         metrics.received(&message.name, result.is_ok(), started.elapsed());
     }

@@ -14,6 +14,7 @@ mod jetstream;
 mod metrics;
 mod outbox;
 mod replies;
+mod trace_context;
 
 use std::sync::Arc;
 

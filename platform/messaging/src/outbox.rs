@@ -42,6 +42,7 @@ impl Outbox {
     /// Writes `message` in `tx`; the relay is woken when `tx` commits. A repeated id is stored once.
     pub async fn add(&self, tx: &mut Transaction, mut message: Message) -> Result<(), DbError> {
         message.sent_at = database::now_micros();
+        crate::trace_context::inject_current(&mut message.metadata);
         let metadata = serde_json::to_vec(&message.metadata).unwrap_or_else(|_| b"{}".to_vec());
         sqlx::query(self.insert.q())
             .bind(&message.id)

@@ -1,5 +1,6 @@
 //! Answering a saga command: the reply goes to the command's `COMMAND_REPLY_CHANNEL` through the outbox, in the
-//! handler's transaction, with every `COMMAND_*` metadata key copied as `REPLY_*` and `REPLY_OUTCOME` set.
+//! handler's transaction, with every `COMMAND_*` metadata key copied as `REPLY_*` and `REPLY_OUTCOME` set; its `traceparent` is the
+//! handler's span (a child of the command's trace), added by the outbox.
 
 use contracts::names;
 use database::Transaction;
@@ -47,8 +48,6 @@ pub async fn reply_to_command(
             if rest != "NAME" {
                 reply.metadata.insert(format!("REPLY_{rest}"), value.clone());
             }
-        } else if key == names::TRACEPARENT || key == names::BAGGAGE {
-            reply.metadata.insert(key.clone(), value.clone());
         }
     }
     reply.metadata.insert(names::REPLY_OUTCOME.to_owned(), outcome_text.into());

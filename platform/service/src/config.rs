@@ -63,11 +63,11 @@ pub struct Config {
     #[arg(long, global = true, env = "SHUTDOWN_TIMEOUT", default_value = "30s")]
     pub shutdown_timeout: String,
 
-    /// Service name in traces (accepted for compatibility; OTLP export is not wired yet).
+    /// Service name in traces.
     #[arg(long, global = true, env = "OTEL_SERVICE_NAME", default_value = "mallbots")]
     pub otel_service_name: String,
 
-    /// OTLP/gRPC collector endpoint (accepted for compatibility; OTLP export is not wired yet).
+    /// OTLP/gRPC collector endpoint (`http://collector:4317`); traces are exported only when set.
     #[arg(long, global = true, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
     pub otel_exporter_otlp_endpoint: Option<String>,
 

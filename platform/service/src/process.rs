@@ -87,6 +87,12 @@ pub async fn migrate(config: &Config, modules: &[Arc<dyn Module>]) -> anyhow::Re
 
 /// Starts a process running `modules`.
 pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Result<RunningApp> {
+    crate::telemetry::init(
+        &config.environment,
+        &config.log_level,
+        &config.otel_service_name,
+        config.otel_exporter_otlp_endpoint.as_deref(),
+    );
     let config = Arc::new(config);
     let db = migrate(&config, &modules).await?;
     let stream: Arc<dyn Stream> = match config.nats_url.as_deref().filter(|u| !u.trim().is_empty()) {
@@ -133,7 +139,10 @@ pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Res
         .route("/liveness", get(|| async { "." }).head(|| async { "." }))
         .fallback(rest::not_found)
         .method_not_allowed_fallback(rest::method_not_allowed)
-        .layer(DefaultBodyLimit::max(rest::MAX_BODY_BYTES));
+        .layer(DefaultBodyLimit::max(rest::MAX_BODY_BYTES))
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|r: &axum::http::Request<_>| {
+            crate::telemetry::request_span(r)
+        }));
 
     let web_stop = intake.clone();
     let web_task = tokio::spawn(async move {
@@ -151,6 +160,7 @@ pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Res
     let rpc_task = tokio::spawn(async move {
         let incoming = tokio_stream::wrappers::TcpListenerStream::new(rpc);
         let result = tonic::transport::Server::builder()
+            .trace_fn(|r| crate::telemetry::request_span(r))
             .add_routes(grpc.routes())
             .serve_with_incoming_shutdown(incoming, async move { rpc_stop.cancelled().await })
             .await;
@@ -190,6 +200,7 @@ pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Res
                 tracing::warn!("outbox relays did not flush within the shutdown timeout");
             }
             db.close().await;
+            crate::telemetry::shutdown();
             tracing::info!("stopped");
         })
     };
