@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+mod busywork;
+
 use clap::{Parser, Subcommand};
 use service::{Config, Module};
 
@@ -23,6 +25,8 @@ enum Command {
     Serve,
     /// Apply the database migrations and exit.
     Migrate,
+    /// Generate load against a running MallBots (the book's busywork; --max for a throughput benchmark).
+    Busywork(busywork::Busywork),
     /// Inspect, replay or discard dead letters.
     Deadletters {
         #[command(subcommand)]
@@ -68,6 +72,7 @@ async fn main() -> anyhow::Result<()> {
             service::migrate(&cli.config, &modules).await?;
             tracing::info!("migrations applied");
         }
+        Command::Busywork(options) => busywork::run(options).await?,
         Command::Deadletters { action } => {
             let db = service::migrate(&cli.config, &[]).await?;
             let letters = messaging::DeadLetters::new(&db);

@@ -12,7 +12,7 @@ pub mod rest;
 mod runtime;
 pub mod telemetry;
 
-pub use config::{Config, RpcServices};
+pub use config::{Config, RpcServices, parse_duration};
 pub use edge::{error_response, http_status, internal, status_from};
 pub use process::{RunningApp, migrate, start, wait_for_signal};
 pub use runtime::{Module, Runtime};
