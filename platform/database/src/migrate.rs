@@ -5,6 +5,8 @@
 //! these tokens, replaced per backend before it runs:
 //! `{schema}` → `stores.` / `stores_` (the module's table prefix), `{bytes}` → `BYTEA` / `BLOB`,
 //! `{seq}` → `BIGSERIAL PRIMARY KEY` / `INTEGER PRIMARY KEY AUTOINCREMENT`.
+//! An index name written `INDEX [IF NOT EXISTS] {schema}name` gets the prefix on SQLite only: PostgreSQL refuses a
+//! schema-qualified index name and puts the index in its table's schema anyway.
 
 use crate::{Backend, Database, DbError};
 
@@ -81,5 +83,13 @@ pub(crate) fn expand(db: &Database, module: &str, sql: &str) -> String {
         Backend::Postgres => ("BYTEA", "BIGSERIAL PRIMARY KEY"),
         Backend::Sqlite => ("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT"),
     };
-    sql.replace("{schema}", &db.table_prefix(module)).replace("{bytes}", bytes).replace("{seq}", seq)
+    let index_prefix = match db.backend() {
+        Backend::Postgres => String::new(),
+        Backend::Sqlite => db.table_prefix(module),
+    };
+    sql.replace("INDEX IF NOT EXISTS {schema}", &format!("INDEX IF NOT EXISTS {index_prefix}"))
+        .replace("INDEX {schema}", &format!("INDEX {index_prefix}"))
+        .replace("{schema}", &db.table_prefix(module))
+        .replace("{bytes}", bytes)
+        .replace("{seq}", seq)
 }

@@ -16,7 +16,11 @@ async fn migrated(db: &Database) {
     testkit::prepare_messaging(db, MODULE).await;
     db.migrate(
         MODULE,
-        &[Migration { version: 2, description: "effects", sql: "CREATE TABLE {schema}effects (message_id TEXT NOT NULL);" }],
+        &[Migration {
+            version: 2,
+            description: "effects",
+            sql: "CREATE TABLE {schema}effects (message_id TEXT NOT NULL);",
+        }],
     )
     .await
     .expect("effects table");
@@ -41,7 +45,11 @@ impl WriteEffect {
 impl TxMessageHandler for WriteEffect {
     async fn handle(&self, tx: &mut Transaction, message: &Message) -> Result<(), HandlerError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
-        sqlx::query(sqlx::AssertSqlSafe(self.insert.clone())).bind(&message.id).execute(tx.conn()).await.map_err(HandlerError::transient)?;
+        sqlx::query(sqlx::AssertSqlSafe(self.insert.clone()))
+            .bind(&message.id)
+            .execute(tx.conn())
+            .await
+            .map_err(HandlerError::transient)?;
         if self.failures.load(Ordering::SeqCst) > 0 {
             self.failures.fetch_sub(1, Ordering::SeqCst);
             return Err(HandlerError::transient("the handler failed after writing"));

@@ -22,7 +22,11 @@ async fn migrated(db: &Database) {
     testkit::prepare_messaging(db, MODULE).await;
     db.migrate(
         MODULE,
-        &[Migration { version: 2, description: "effects", sql: "CREATE TABLE {schema}effects (message_id TEXT NOT NULL);" }],
+        &[Migration {
+            version: 2,
+            description: "effects",
+            sql: "CREATE TABLE {schema}effects (message_id TEXT NOT NULL);",
+        }],
     )
     .await
     .expect("effects table");
@@ -274,8 +278,8 @@ async fn a_crash_between_publish_and_mark_is_harmless_on_every_stream() {
             commit(&db, &outbox, std::slice::from_ref(&first)).await;
             assert_eq!(drain(&relay).await, 1, "{label}");
             // The crash: the broker has the message, the row was never marked.
-            let unmark = format!("UPDATE {} SET published_at = NULL", db.table(MODULE, "outbox"));
-            sqlx::query(sqlx::AssertSqlSafe(unmark)).execute(db.pool()).await.expect("unmark");
+            let unmark = format!("UPDATE {} SET published_at = NULL WHERE id = $1", db.table(MODULE, "outbox"));
+            sqlx::query(sqlx::AssertSqlSafe(unmark)).bind(&first.id).execute(db.pool()).await.expect("unmark");
             commit(&db, &outbox, std::slice::from_ref(&marker)).await;
             assert_eq!(drain(&relay).await, 2, "{label}: published again after the restart");
 
@@ -329,9 +333,11 @@ async fn the_relay_wakes_on_commit_instead_of_polling() {
             let message = messages(1);
             commit(&db, &outbox, &message).await;
             let started = std::time::Instant::now();
-            testkit::wait_until_for(&format!("{backend}: round {round} published"), Duration::from_secs(2), async || {
-                stream.stored_ids().contains(&message[0].id)
-            })
+            testkit::wait_until_for(
+                &format!("{backend}: round {round} published"),
+                Duration::from_secs(2),
+                async || stream.stored_ids().contains(&message[0].id),
+            )
             .await;
             assert!(started.elapsed() < Duration::from_secs(2), "{backend}");
         }

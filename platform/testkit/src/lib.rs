@@ -16,8 +16,8 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 pub use recorder::Recorder;
-pub use storage::{StorageBackend, databases, postgres, prepare_messaging, sqlite};
-pub use streams::{StreamCase, StreamKind, nats_url, stream_matrix, streams, unique_stream_name};
+pub use storage::{DATABASE_URL_VAR, StorageBackend, databases, postgres, prepare_messaging, sqlite};
+pub use streams::{NATS_URL_VAR, StreamCase, StreamKind, nats_url, stream_matrix, streams, unique_stream_name};
 
 /// A message with a fresh id on `subject` (relative to the stream) carrying `payload` as it is.
 pub fn message(subject: &str, name: &str, payload: &[u8]) -> messaging::Message {
@@ -73,10 +73,8 @@ pub async fn within<T>(what: &str, future: impl Future<Output = T>) -> T {
 /// valid as an SQL identifier, a NATS stream name and a subject token, and its creation time can be read back so
 /// that leftovers of crashed runs are swept later (see [`token_age`]).
 pub(crate) fn fresh_token() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
     let random = uuid::Uuid::new_v4().simple().to_string();
     format!("t{:08x}{}", secs as u32, &random[..8])
 }

@@ -76,10 +76,10 @@ impl StreamCase {
 
     /// Deletes what the case created on the broker (the JetStream stream); database namespaces are swept later.
     pub async fn cleanup(self) {
-        if let Some((_, jetstream)) = self.jetstream {
-            if let Err(err) = jetstream.delete_stream().await {
-                eprintln!("cannot delete JetStream stream {}: {err}", jetstream.name());
-            }
+        if let Some((_, jetstream)) = self.jetstream
+            && let Err(err) = jetstream.delete_stream().await
+        {
+            eprintln!("cannot delete JetStream stream {}: {err}", jetstream.name());
         }
     }
 }
