@@ -1,4 +1,45 @@
-//! Customers (placeholder).
+//! Customers: who may shop. Owns the `customers` table (a CRUD aggregate, `customers.CustomerAggregate`), the
+//! `customerspb.CustomersService` gRPC API and its REST gateway (`/api/customers…`), the integration events on
+//! `customers.events.Customer`, and the answer to the saga's `customersapi.AuthorizeCustomer` command.
+//!
+//! Invariants:
+//! - a customer is registered with a server-generated id, a non-blank name and SMS number, and starts enabled;
+//! - only an enabled customer is authorized; enabling an enabled (disabling a disabled) customer is refused;
+//! - every change names the version it read (`UPDATE … WHERE version = $n`): a concurrent writer makes it retry,
+//!   never overwrites it; after the retries the caller gets 409 (code 10);
+//! - every change writes its integration event to the outbox in the same transaction;
+//! - an `AuthorizeCustomer` command is answered exactly once (inbox), with `am.Failure` for an unknown or
+//!   disabled customer.
+
+mod application;
+mod domain;
+mod grpc;
+mod handlers;
+mod rest;
+mod store;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use contracts::customerspb::customers_service_server::CustomersServiceServer;
+use contracts::names;
+use messaging::Inbox;
+
+/// The module name: schema, metrics prefix, `MODULES` entry.
+const MODULE: &str = "customers";
+
+/// How long handled command ids are remembered (far beyond the broker's 2-minute de-duplication window).
+const INBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// The tables of the module, in order.
+const MIGRATIONS: &[database::Migration] = &[
+    database::Migration {
+        version: 1,
+        description: "customers table",
+        sql: include_str!("../migrations/001_create_customers.sql"),
+    },
+    database::Migration { version: 2, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
+];
 
 /// The customers bounded context.
 pub struct CustomersModule;
@@ -6,12 +47,49 @@ pub struct CustomersModule;
 #[async_trait::async_trait]
 impl service::Module for CustomersModule {
     fn name(&self) -> &'static str {
-        "customers"
+        MODULE
     }
+
     fn migrations(&self) -> &'static [database::Migration] {
-        &[]
+        MIGRATIONS
     }
-    async fn start(&self, _runtime: &mut service::Runtime) -> anyhow::Result<()> {
+
+    async fn start(&self, rt: &mut service::Runtime) -> anyhow::Result<()> {
+        let db = rt.db().clone();
+        let outbox = rt.outbox(MODULE)?;
+        let registered =
+            prometheus::IntCounter::new("customers_registered_count", "The total number of customers registered")?;
+        rt.registry().register(Box::new(registered.clone()))?;
+        let app = Arc::new(application::Application::new(&db, outbox.clone(), registered));
+
+        let api = grpc::CustomersGrpc::new(app.clone());
+        rt.grpc(CustomersServiceServer::new(api.clone()));
+        rt.routes(rest::router(api));
+        rt.api_spec(rest::API_SPEC);
+
+        let inbox = Inbox::new(&db, MODULE);
+        rt.subscribe(
+            MODULE,
+            names::CUSTOMERS_COMMANDS,
+            names::durables::CUSTOMER_COMMANDS,
+            &[names::customers::AUTHORIZE_CUSTOMER],
+            inbox.handler(handlers::CommandHandler::new(app, outbox)),
+        )
+        .await?;
+        rt.spawn(prune_inbox(inbox, rt.shutdown_token()));
         Ok(())
+    }
+}
+
+/// Forgets handled command ids after [`INBOX_RETENTION`], hourly, until shutdown.
+async fn prune_inbox(inbox: Inbox, shutdown: tokio_util::sync::CancellationToken) {
+    loop {
+        if let Err(err) = inbox.prune(INBOX_RETENTION).await {
+            tracing::warn!(error = %err, "customers inbox prune failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            _ = shutdown.cancelled() => break,
+        }
     }
 }

@@ -1,0 +1,267 @@
+//! The customers context on the stream, on every backend: its integration events, the `AuthorizeCustomer` command
+//! sent the way the original saga sends it (replies, inbox de-duplication, dead letters), and concurrent commands
+//! on one customer that never lose an update.
+
+mod support;
+
+use std::sync::Arc;
+
+use contracts::customerspb;
+use prost::Message as _;
+use serde_json::json;
+use support::*;
+use testkit::app::TestApp;
+
+const EVENTS: &str = "customers.events.Customer";
+const AUTHORIZE: &str = "customersapi.AuthorizeCustomer";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_change_publishes_its_integration_event() {
+    for backend in app_backends() {
+        let app = spawn(backend).await;
+        let id = register(&app, "Customer ABC", "555-555-1212").await;
+        for (path, body) in
+            [("change-sms", json!({ "smsNumber": "555-000-0000" })), ("disable", json!({})), ("enable", json!({}))]
+        {
+            assert_eq!(app.put(&format!("/api/customers/{id}/{path}"), body).await.0, 200, "{backend:?} {path}");
+        }
+        // refused commands publish nothing
+        assert_eq!(app.put(&format!("/api/customers/{id}/enable"), json!({})).await.0, 400);
+
+        let mut published = Vec::new();
+        testkit::wait_until("four customer events on the stream", async || {
+            published = stream_messages(&app, EVENTS).await;
+            published.len() >= 4
+        })
+        .await;
+        let names: Vec<&str> = published.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "customersapi.CustomerRegistered",
+                "customersapi.CustomerSmsChanged",
+                "customersapi.CustomerDisabled",
+                "customersapi.CustomerEnabled"
+            ],
+            "{backend:?}"
+        );
+        assert_eq!(
+            customerspb::CustomerRegistered::decode(published[0].payload.as_slice()).expect("payload"),
+            customerspb::CustomerRegistered {
+                id: id.clone(),
+                name: "Customer ABC".into(),
+                sms_number: "555-555-1212".into()
+            }
+        );
+        assert_eq!(
+            customerspb::CustomerSmsChanged::decode(published[1].payload.as_slice()).expect("payload"),
+            customerspb::CustomerSmsChanged { id: id.clone(), sms_number: "555-000-0000".into() }
+        );
+        assert_eq!(
+            customerspb::CustomerDisabled::decode(published[2].payload.as_slice()).expect("payload"),
+            customerspb::CustomerDisabled { id: id.clone() }
+        );
+        assert_eq!(
+            customerspb::CustomerEnabled::decode(published[3].payload.as_slice()).expect("payload"),
+            customerspb::CustomerEnabled { id: id.clone() }
+        );
+        let outbox = outbox(&app).await;
+        assert_eq!(outbox.len(), 4, "{backend:?}");
+        assert!(outbox.iter().all(|(_, subject, _)| subject == EVENTS), "{backend:?}: {outbox:?}");
+
+        let text = metrics(&app).await;
+        assert_eq!(metric_value(&text, "customers_sent_messages_count{message=\"all\"}"), 4.0, "{backend:?}:\n{text}");
+        app.stop().await;
+    }
+}
+
+fn authorize_payload(customer_id: &str) -> Vec<u8> {
+    customerspb::AuthorizeCustomer { id: customer_id.to_owned() }.encode_to_vec()
+}
+
+async fn authorize(app: &TestApp, customer_id: &str) -> (String, Wire) {
+    let saga_id = ddd::new_id();
+    send_command(app, &ddd::new_id(), AUTHORIZE, &authorize_payload(customer_id), &saga_metadata(app, &saga_id)).await;
+    let reply = reply_for(app, &saga_id).await;
+    (saga_id, reply)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorize_customer_commands_are_answered_on_the_reply_channel() {
+    for backend in app_backends() {
+        let app = spawn(backend).await;
+        let enabled = register(&app, "Enabled", "555-1").await;
+        let disabled = register(&app, "Disabled", "555-2").await;
+        assert_eq!(app.put(&format!("/api/customers/{disabled}/disable"), json!({})).await.0, 200);
+        let channel = format!("{}.cosec.replies.CreateOrder", app.stream_name);
+
+        let (saga_id, reply) = authorize(&app, &enabled).await;
+        assert_eq!(reply.name, "am.Success", "{backend:?}: {reply:?}");
+        assert!(reply.payload.is_empty(), "{backend:?}");
+        assert_eq!(reply.meta("REPLY_OUTCOME"), Some("SUCCESS"), "{backend:?}: {reply:?}");
+        assert_eq!(reply.meta("REPLY_SAGA_ID"), Some(saga_id.as_str()));
+        assert_eq!(reply.meta("REPLY_SAGA_NAME"), Some("cosec.CreateOrder"));
+        assert_eq!(reply.meta("REPLY_REPLY_CHANNEL"), Some(channel.as_str()));
+        assert!(!reply.metadata.keys().any(|k| k.starts_with("COMMAND_")), "{backend:?}: {reply:?}");
+
+        for (who, customer) in [("disabled", disabled.clone()), ("unknown", ddd::new_id())] {
+            let (saga_id, reply) = authorize(&app, &customer).await;
+            assert_eq!(reply.name, "am.Failure", "{backend:?} {who}: {reply:?}");
+            assert_eq!(reply.meta("REPLY_OUTCOME"), Some("FAILURE"), "{backend:?} {who}");
+            assert_eq!(reply.meta("REPLY_SAGA_ID"), Some(saga_id.as_str()));
+            assert_eq!(reply.meta("REPLY_SAGA_NAME"), Some("cosec.CreateOrder"));
+            assert_eq!(reply.meta("REPLY_REPLY_CHANNEL"), Some(channel.as_str()));
+        }
+        assert!(dead_letters(&app).await.is_empty(), "{backend:?}: refusals are answers, not failures");
+        // authorizing changes nothing and publishes no event
+        assert_eq!(outbox(&app).await.iter().filter(|(_, s, _)| s == EVENTS).count(), 3, "{backend:?}");
+
+        let text = metrics(&app).await;
+        let received = "customers_received_messages_count{handled=\"true\",message=\"customersapi.AuthorizeCustomer\"}";
+        assert_eq!(metric_value(&text, received), 3.0, "{backend:?}:\n{text}");
+        app.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_delivered_twice_is_answered_once() {
+    for backend in app_backends() {
+        let app = spawn(backend).await;
+        let customer = register(&app, "Customer", "555").await;
+        let (command_id, saga_id) = (ddd::new_id(), ddd::new_id());
+        let metadata = saga_metadata(&app, &saga_id);
+        let payload = authorize_payload(&customer);
+
+        send_command(&app, &command_id, AUTHORIZE, &payload, &metadata).await;
+        assert_eq!(reply_for(&app, &saga_id).await.name, "am.Success");
+        // the same command (same id) again: the first time through the broker's own de-duplication, then past it
+        send_command(&app, &command_id, AUTHORIZE, &payload, &metadata).await;
+        resend_past_broker_dedup(&app, command_bytes(&command_id, AUTHORIZE, &payload, &metadata)).await;
+        // consumption is sequential: once a later command is answered, the duplicates have been handled
+        let (_, later) = authorize(&app, &customer).await;
+        assert_eq!(later.name, "am.Success");
+
+        let answers = replies(&app).await.into_iter().filter(|r| r.meta("REPLY_SAGA_ID") == Some(&saga_id)).count();
+        assert_eq!(answers, 1, "{backend:?}: the inbox answers a command once");
+        assert!(dead_letters(&app).await.is_empty(), "{backend:?}");
+        app.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unanswerable_commands_are_dead_lettered_and_the_consumer_moves_on() {
+    for backend in app_backends() {
+        let app = spawn(backend).await;
+        let customer = register(&app, "Customer", "555").await;
+
+        let garbage = ddd::new_id();
+        send_command(&app, &garbage, AUTHORIZE, &[0xff, 0xff, 0xff, 0xff], &saga_metadata(&app, &ddd::new_id())).await;
+        let no_channel = ddd::new_id();
+        let mut metadata = saga_metadata(&app, &ddd::new_id());
+        metadata.remove("COMMAND_REPLY_CHANNEL");
+        send_command(&app, &no_channel, AUTHORIZE, &authorize_payload(&customer), &metadata).await;
+        // a message of another name on the command subject is skipped (name filter), not dead-lettered
+        send_command(&app, &ddd::new_id(), "customersapi.SomethingElse", b"", &saga_metadata(&app, "x")).await;
+
+        let (_, reply) = authorize(&app, &customer).await;
+        assert_eq!(reply.name, "am.Success", "{backend:?}: the consumer moved on");
+        let mut dead = Vec::new();
+        testkit::wait_until("two dead letters", async || {
+            dead = dead_letters(&app).await;
+            dead.len() >= 2
+        })
+        .await;
+        let ids: Vec<&str> = dead.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, [garbage.as_str(), no_channel.as_str()], "{backend:?}: {dead:?}");
+        assert!(dead[1].1.contains("COMMAND_REPLY_CHANNEL"), "{backend:?}: {dead:?}");
+        assert_eq!(replies(&app).await.len(), 1, "{backend:?}: only the good command was answered");
+        app.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_changes_to_one_customer_lose_no_update() {
+    const TASKS: usize = 16;
+    const ROUNDS: usize = 8;
+    for backend in app_backends() {
+        let app = Arc::new(spawn(backend).await);
+        let id = register(&app, "Hot", "555-0").await;
+        let mut tasks = Vec::new();
+        for task in 0..TASKS {
+            let (app, id) = (app.clone(), id.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut outcomes = Vec::new();
+                for round in 0..ROUNDS {
+                    let (kind, body) = match (task + round) % 3 {
+                        0 => ("enable", json!({})),
+                        1 => ("disable", json!({})),
+                        _ => ("change-sms", json!({ "smsNumber": format!("555-{task}-{round}") })),
+                    };
+                    let (status, body) = app.put(&format!("/api/customers/{id}/{kind}"), body).await;
+                    outcomes.push((kind, status, body));
+                }
+                outcomes
+            }));
+        }
+        let mut ok = std::collections::HashMap::<&str, usize>::new();
+        let mut conflicts = 0;
+        for task in tasks {
+            for (kind, status, body) in task.await.expect("task") {
+                match status {
+                    200 => *ok.entry(kind).or_default() += 1,
+                    // refused by the rules (already enabled/disabled) or, after the retries, a conflict
+                    400 => assert!(
+                        body["message"].as_str().is_some_and(|m| m.starts_with("the customer is already")),
+                        "{backend:?}: {body}"
+                    ),
+                    409 => {
+                        assert_eq!(body["code"], 10, "{backend:?}: {body}");
+                        conflicts += 1;
+                    }
+                    other => panic!("{backend:?}: {kind} answered {other}: {body}"),
+                }
+            }
+        }
+        let (enabled_ok, disabled_ok, sms_ok) = (
+            ok.get("enable").copied().unwrap_or(0),
+            ok.get("disable").copied().unwrap_or(0),
+            ok.get("change-sms").copied().unwrap_or(0),
+        );
+        eprintln!("{backend:?}: enable {enabled_ok}, disable {disabled_ok}, change-sms {sms_ok}, 409 {conflicts}");
+        assert!(sms_ok > 0 && disabled_ok > 0, "{backend:?}: some commands succeed");
+        // enable and disable alternate, starting from enabled
+        assert!(disabled_ok == enabled_ok || disabled_ok == enabled_ok + 1, "{backend:?}: {ok:?}");
+
+        let outbox = outbox(&app).await;
+        let count = |name: &str| outbox.iter().filter(|(n, _, _)| n == name).count();
+        assert_eq!(count("customersapi.CustomerEnabled"), enabled_ok, "{backend:?}");
+        assert_eq!(count("customersapi.CustomerDisabled"), disabled_ok, "{backend:?}");
+        assert_eq!(count("customersapi.CustomerSmsChanged"), sms_ok, "{backend:?}");
+        let last_sms = outbox
+            .iter()
+            .rev()
+            .find(|(n, _, _)| n == "customersapi.CustomerSmsChanged")
+            .map(|(_, _, p)| customerspb::CustomerSmsChanged::decode(p.as_slice()).expect("payload").sms_number)
+            .expect("an SMS change");
+
+        let (_, body) = app.get(&format!("/api/customers/{id}")).await;
+        assert_eq!(
+            body["customer"],
+            json!({ "id": id, "name": "Hot", "smsNumber": last_sms, "enabled": enabled_ok == disabled_ok }),
+            "{backend:?}: the final state is the last of the committed changes"
+        );
+        // and the events alternate Disabled/Enabled in commit order
+        let toggles: Vec<&str> = outbox
+            .iter()
+            .filter_map(|(n, _, _)| match n.as_str() {
+                "customersapi.CustomerEnabled" => Some("E"),
+                "customersapi.CustomerDisabled" => Some("D"),
+                _ => None,
+            })
+            .collect();
+        assert!(toggles.chunks(2).all(|pair| pair[0] == "D" && pair.get(1).is_none_or(|e| *e == "E")), "{toggles:?}");
+
+        let Ok(app) = Arc::try_unwrap(app) else { panic!("the app is still shared") };
+        app.stop().await;
+    }
+}
