@@ -49,7 +49,17 @@ enum DeadLetterAction {
 
 /// Every bounded context this binary knows, in the original's start order.
 fn all_modules() -> Vec<Arc<dyn Module>> {
-    vec![Arc::new(customers::CustomersModule), Arc::new(stores::StoresModule)]
+    vec![
+        Arc::new(baskets::BasketsModule),
+        Arc::new(customers::CustomersModule),
+        Arc::new(depot::DepotModule),
+        Arc::new(notifications::NotificationsModule),
+        Arc::new(ordering::OrderingModule),
+        Arc::new(payments::PaymentsModule),
+        Arc::new(stores::StoresModule),
+        Arc::new(cosec::CosecModule),
+        Arc::new(search::SearchModule),
+    ]
 }
 
 fn selected_modules(config: &Config) -> Vec<Arc<dyn Module>> {

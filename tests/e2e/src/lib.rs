@@ -1,0 +1,1 @@
+//! End-to-end Gherkin features for MallBots (the steps live in `tests/features.rs`).
