@@ -38,6 +38,7 @@ struct Inner {
     position: Sql,
     fetch: Sql,
     advance: Sql,
+    pending: Sql,
 }
 
 impl DbStream {
@@ -69,6 +70,10 @@ impl DbStream {
                     "SELECT seq, data FROM {messages} WHERE subject = $1 AND seq > $2 ORDER BY seq LIMIT 100"
                 )),
                 advance: Sql::new(format!("UPDATE {cursors} SET position = $3 WHERE durable = $1 AND owner = $2")),
+                pending: Sql::new(format!(
+                    "SELECT COUNT(*) FROM {messages} WHERE subject = $1 AND seq > \
+                     COALESCE((SELECT position FROM {cursors} WHERE durable = $2), 0)"
+                )),
             }),
         };
         if db.backend() == Backend::Postgres {
@@ -163,6 +168,15 @@ impl Stream for DbStream {
 
     async fn ping(&self) -> Result<(), StreamError> {
         Ok(self.inner.db.ping().await?)
+    }
+
+    async fn pending(&self, subject: &str, durable: &str) -> Result<u64, StreamError> {
+        let row = sqlx::query(self.inner.pending.q())
+            .bind(self.full_subject(subject))
+            .bind(durable)
+            .fetch_one(self.inner.db.pool())
+            .await?;
+        Ok(row.try_get::<i64, _>(0)?.max(0) as u64)
     }
 }
 

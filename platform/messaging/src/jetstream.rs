@@ -147,6 +147,14 @@ impl Stream for JetStream {
         }))
     }
 
+    async fn pending(&self, _subject: &str, durable: &str) -> Result<u64, StreamError> {
+        let stream = self.context.get_stream(&self.name).await.map_err(broker)?;
+        let mut consumer: jetstream::consumer::Consumer<pull::Config> =
+            stream.get_consumer(durable).await.map_err(broker)?;
+        let info = consumer.info().await.map_err(broker)?;
+        Ok(info.num_pending + info.num_ack_pending as u64)
+    }
+
     async fn ping(&self) -> Result<(), StreamError> {
         if self.client.connection_state() == async_nats::connection::State::Connected {
             Ok(())

@@ -146,6 +146,9 @@ pub trait Stream: Send + Sync + 'static {
 
     /// Checks the broker connection (used by `/readiness`).
     async fn ping(&self) -> Result<(), StreamError>;
+
+    /// How many messages wait for the durable consumer `durable` of `subject` (for metrics).
+    async fn pending(&self, subject: &str, durable: &str) -> Result<u64, StreamError>;
 }
 
 /// The default number of deliveries before a message is dead-lettered.

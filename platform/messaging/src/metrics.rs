@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry};
+use prometheus::{Gauge, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
 
 /// Counters of one module, registered once in the process registry.
 #[derive(Clone)]
@@ -17,6 +17,9 @@ struct Inner {
     latency: HistogramVec,
     sent: IntCounterVec,
     dead_letters: IntCounterVec,
+    outbox_pending: IntGauge,
+    outbox_oldest: Gauge,
+    consumer_pending: IntGaugeVec,
 }
 
 impl ModuleMetrics {
@@ -41,11 +44,28 @@ impl ModuleMetrics {
             Opts::new(format!("{module}_dead_letters_count"), format!("Messages {module} gave up on (dead letters)")),
             &["message"],
         )?;
+        let outbox_pending = IntGauge::with_opts(Opts::new(
+            format!("{module}_outbox_pending_messages"),
+            format!("Messages in the {module} outbox not yet acknowledged by the broker"),
+        ))?;
+        let outbox_oldest = Gauge::with_opts(Opts::new(
+            format!("{module}_outbox_oldest_pending_seconds"),
+            format!("Age of the oldest unpublished message in the {module} outbox"),
+        ))?;
+        let consumer_pending = IntGaugeVec::new(
+            Opts::new(format!("{module}_consumer_pending_messages"), format!("Messages waiting for a {module} consumer")),
+            &["durable"],
+        )?;
+        registry.register(Box::new(outbox_pending.clone()))?;
+        registry.register(Box::new(outbox_oldest.clone()))?;
+        registry.register(Box::new(consumer_pending.clone()))?;
         registry.register(Box::new(received.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(sent.clone()))?;
         registry.register(Box::new(dead_letters.clone()))?;
-        Ok(Self { inner: Arc::new(Inner { received, latency, sent, dead_letters }) })
+        Ok(Self {
+            inner: Arc::new(Inner { received, latency, sent, dead_letters, outbox_pending, outbox_oldest, consumer_pending }),
+        })
     }
 
     pub(crate) fn received(&self, name: &str, handled: bool, took: Duration) {
@@ -59,6 +79,17 @@ impl ModuleMetrics {
     pub(crate) fn sent(&self, name: &str) {
         self.inner.sent.with_label_values(&[name]).inc();
         self.inner.sent.with_label_values(&["all"]).inc();
+    }
+
+    /// Records the outbox lag (pending rows and the age of the oldest).
+    pub fn outbox_lag(&self, pending: i64, oldest: Option<Duration>) {
+        self.inner.outbox_pending.set(pending);
+        self.inner.outbox_oldest.set(oldest.map(|d| d.as_secs_f64()).unwrap_or(0.0));
+    }
+
+    /// Records how many messages wait for the consumer `durable`.
+    pub fn consumer_lag(&self, durable: &str, pending: u64) {
+        self.inner.consumer_pending.with_label_values(&[durable]).set(pending as i64);
     }
 
     pub(crate) fn dead_lettered(&self, name: &str) {

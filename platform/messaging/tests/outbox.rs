@@ -95,6 +95,10 @@ impl Stream for TestStream {
     async fn ping(&self) -> Result<(), StreamError> {
         Ok(())
     }
+
+    async fn pending(&self, _: &str, _: &str) -> Result<u64, StreamError> {
+        Ok(0)
+    }
 }
 
 /// Writes one effect row per handled message in the inbox transaction.

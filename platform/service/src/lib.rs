@@ -8,6 +8,7 @@
 mod config;
 mod edge;
 mod process;
+mod request_metrics;
 pub mod rest;
 mod runtime;
 pub mod telemetry;

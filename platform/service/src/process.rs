@@ -128,6 +128,7 @@ pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Res
     }
 
     let Runtime { intake, relays_stop, router, grpc, tasks, relays, documents, registry, .. } = runtime;
+    let request_metrics = crate::request_metrics::RequestMetrics::new(&registry)?;
     let health = Health { db: db.clone(), stream: stream.clone(), registry };
     let operations = axum::Router::new()
         .route("/readiness", get(readiness))
@@ -140,6 +141,10 @@ pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Res
         .fallback(rest::not_found)
         .method_not_allowed_fallback(rest::method_not_allowed)
         .layer(DefaultBodyLimit::max(rest::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn({
+            let metrics = request_metrics.clone();
+            move |request, next| metrics.clone().observe_http(request, next)
+        }))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|r: &axum::http::Request<_>| {
             crate::telemetry::request_span(r)
         }));
@@ -157,10 +162,12 @@ pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Res
     let mut grpc = grpc;
     grpc.add_service(reflection);
     let rpc_stop = intake.clone();
+    let grpc_metrics = request_metrics.clone();
     let rpc_task = tokio::spawn(async move {
         let incoming = tokio_stream::wrappers::TcpListenerStream::new(rpc);
         let result = tonic::transport::Server::builder()
             .trace_fn(|r| crate::telemetry::request_span(r))
+            .layer(crate::request_metrics::GrpcMetricsLayer(grpc_metrics))
             .add_routes(grpc.routes())
             .serve_with_incoming_shutdown(incoming, async move { rpc_stop.cancelled().await })
             .await;

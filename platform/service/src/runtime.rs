@@ -13,6 +13,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{Config, RpcServices};
 
+/// How often outbox and consumer lag are sampled for `/metrics`.
+const LAG_SAMPLE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A bounded context that can run in a MallBots process.
 #[async_trait]
 pub trait Module: Send + Sync + 'static {
@@ -116,9 +119,22 @@ impl Runtime {
     /// The outbox of `module`, with its relay running until the end of shutdown.
     pub fn outbox(&mut self, module: &str) -> anyhow::Result<Outbox> {
         let metrics = self.module_metrics(module)?;
-        let outbox = Outbox::new(&self.db, module, Some(metrics));
+        let outbox = Outbox::new(&self.db, module, Some(metrics.clone()));
         let relay = outbox.relay(&self.db, self.stream.clone(), RelaySettings::default());
         self.relays.push(tokio::spawn(relay.run(self.relays_stop.clone())));
+        let sampler = outbox.relay(&self.db, self.stream.clone(), RelaySettings::default());
+        let shutdown = self.intake.clone();
+        self.tasks.push(tokio::spawn(async move {
+            loop {
+                if let Ok((pending, oldest)) = sampler.lag().await {
+                    metrics.outbox_lag(pending, oldest);
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(LAG_SAMPLE) => {}
+                    _ = shutdown.cancelled() => break,
+                }
+            }
+        }));
         Ok(outbox)
     }
 
@@ -139,8 +155,22 @@ impl Runtime {
             dead_letters: self.dead_letters.clone(),
             metrics: Some(self.module_metrics(module)?),
         };
+        let metrics = subscription.metrics.clone();
         let task = self.stream.subscribe(subscription, handler, self.intake.clone()).await?;
         self.tasks.push(task);
+        let (stream, shutdown) = (self.stream.clone(), self.intake.clone());
+        let (subject, durable) = (subject.to_owned(), durable.to_owned());
+        self.tasks.push(tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep(LAG_SAMPLE) => {}
+                    _ = shutdown.cancelled() => break,
+                }
+                if let (Ok(pending), Some(metrics)) = (stream.pending(&subject, &durable).await, &metrics) {
+                    metrics.consumer_lag(&durable, pending);
+                }
+            }
+        }));
         Ok(())
     }
 
