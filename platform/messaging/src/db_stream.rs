@@ -38,6 +38,8 @@ struct Inner {
     position: Sql,
     fetch: Sql,
     advance: Sql,
+    probe: Sql,
+    release: Sql,
     pending: Sql,
 }
 
@@ -69,7 +71,13 @@ impl DbStream {
                 fetch: Sql::new(format!(
                     "SELECT seq, data FROM {messages} WHERE subject = $1 AND seq > $2 ORDER BY seq LIMIT 100"
                 )),
-                advance: Sql::new(format!("UPDATE {cursors} SET position = $3 WHERE durable = $1 AND owner = $2")),
+                advance: Sql::new(format!(
+                    "UPDATE {cursors} SET position = $3 WHERE durable = $1 AND owner = $2 AND lease_until > $4"
+                )),
+                probe: Sql::new(format!("SELECT seq FROM {messages} WHERE subject = $1 AND seq > $2 LIMIT 1")),
+                release: Sql::new(format!(
+                    "UPDATE {cursors} SET lease_until = 0 WHERE durable = $1 AND owner = $2"
+                )),
                 pending: Sql::new(format!(
                     "SELECT COUNT(*) FROM {messages} WHERE subject = $1 AND seq > \
                      COALESCE((SELECT position FROM {cursors} WHERE durable = $2), 0)"
@@ -162,6 +170,8 @@ impl Stream for DbStream {
             subscription,
             handler,
             shutdown,
+            known_position: 0,
+            lease_until: 0,
         };
         Ok(tokio::spawn(consumer.run()))
     }
@@ -187,10 +197,14 @@ struct DbConsumer {
     subscription: Subscription,
     handler: Arc<dyn MessageHandler>,
     shutdown: CancellationToken,
+    /// The cursor position this consumer last saw; a cheap read against it decides whether there is work.
+    known_position: i64,
+    /// Until when this consumer holds the durable's lease (µs since the epoch).
+    lease_until: i64,
 }
 
 impl DbConsumer {
-    async fn run(self) {
+    async fn run(mut self) {
         let mut changed = self.stream.inner.changed.subscribe();
         let mut last_replay_check = std::time::Instant::now();
         loop {
@@ -217,25 +231,44 @@ impl DbConsumer {
                 _ = self.shutdown.cancelled() => break,
             }
         }
+        // Hand the durable over at once instead of making a replica wait for the lease to run out.
+        let inner = &self.stream.inner;
+        let _ = sqlx::query(inner.release.q())
+            .bind(&self.subscription.durable)
+            .bind(&self.owner)
+            .execute(inner.db.pool())
+            .await;
     }
 
     /// Handles the next batch after the cursor; returns how many messages it went through.
-    async fn process_batch(&self) -> Result<usize, StreamError> {
+    ///
+    /// Every publish wakes every consumer, so the common case — nothing new on this subject — must cost one read
+    /// and no write (SQLite has a single writer); the lease is taken or renewed only when there is work.
+    async fn process_batch(&mut self) -> Result<usize, StreamError> {
         let inner = &self.stream.inner;
         let pool = inner.db.pool();
-        let durable = &self.subscription.durable;
-        let now = database::now_micros();
-        let leased = sqlx::query(inner.lease.q())
-            .bind(durable)
-            .bind(&self.owner)
-            .bind(now + LEASE.as_micros() as i64)
-            .bind(now)
-            .execute(pool)
+        let durable = self.subscription.durable.clone();
+        let probe = sqlx::query(inner.probe.q())
+            .bind(&self.full_subject)
+            .bind(self.known_position)
+            .fetch_optional(pool)
             .await?;
-        if leased.rows_affected() != 1 {
+        if probe.is_none() {
             return Ok(0);
         }
-        let position: i64 = sqlx::query(inner.position.q()).bind(durable).fetch_one(pool).await?.try_get(0)?;
+        let now = database::now_micros();
+        if self.lease_until < now + (LEASE.as_micros() as i64) / 2 {
+            let until = now + LEASE.as_micros() as i64;
+            let leased =
+                sqlx::query(inner.lease.q()).bind(&durable).bind(&self.owner).bind(until).bind(now).execute(pool).await?;
+            if leased.rows_affected() != 1 {
+                self.lease_until = 0;
+                return Ok(0);
+            }
+            self.lease_until = until;
+        }
+        let position: i64 = sqlx::query(inner.position.q()).bind(&durable).fetch_one(pool).await?.try_get(0)?;
+        self.known_position = position;
         let rows = sqlx::query(inner.fetch.q()).bind(&self.full_subject).bind(position).fetch_all(pool).await?;
         let mut handled = 0;
         for row in &rows {
@@ -244,7 +277,20 @@ impl DbConsumer {
             if !crate::consumer::process(&self.subscription, self.handler.as_ref(), &data, 1, &self.shutdown).await {
                 break;
             }
-            sqlx::query(inner.advance.q()).bind(durable).bind(&self.owner).bind(seq).execute(pool).await?;
+            let advanced =
+                sqlx::query(inner.advance.q())
+                    .bind(&durable)
+                    .bind(&self.owner)
+                    .bind(seq)
+                    .bind(database::now_micros())
+                    .execute(pool)
+                    .await?;
+            if advanced.rows_affected() != 1 {
+                // The lease was lost (we were too slow): stop; the new owner continues from the cursor.
+                self.lease_until = 0;
+                break;
+            }
+            self.known_position = seq;
             handled += 1;
         }
         Ok(handled)

@@ -123,9 +123,18 @@ impl OutboxRelay {
                     tx.rollback().await?;
                     return Ok(0);
                 }
-                let n = self.publish_batch(&mut tx).await?;
-                tx.commit().await?;
-                Ok(n)
+                // Roll back explicitly on failure: a dropped transaction is only rolled back when its pooled
+                // connection is next used, and until then it would keep holding the lease.
+                match self.publish_batch(&mut tx).await {
+                    Ok(n) => {
+                        tx.commit().await?;
+                        Ok(n)
+                    }
+                    Err(err) => {
+                        let _ = tx.rollback().await;
+                        Err(err)
+                    }
+                }
             }
             Backend::Sqlite => {
                 // No transaction across the publish: the database-backed stream writes to the same SQLite file, and
