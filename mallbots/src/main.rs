@@ -47,23 +47,8 @@ enum DeadLetterAction {
     Discard { seq: i64 },
 }
 
-/// Every bounded context this binary knows, in the original's start order.
-fn all_modules() -> Vec<Arc<dyn Module>> {
-    vec![
-        Arc::new(baskets::BasketsModule),
-        Arc::new(customers::CustomersModule),
-        Arc::new(depot::DepotModule),
-        Arc::new(notifications::NotificationsModule),
-        Arc::new(ordering::OrderingModule),
-        Arc::new(payments::PaymentsModule),
-        Arc::new(stores::StoresModule),
-        Arc::new(cosec::CosecModule),
-        Arc::new(search::SearchModule),
-    ]
-}
-
 fn selected_modules(config: &Config) -> Vec<Arc<dyn Module>> {
-    all_modules().into_iter().filter(|m| config.runs(m.name())).collect()
+    mallbots::all_modules().into_iter().filter(|m| config.runs(m.name())).collect()
 }
 
 #[tokio::main]

@@ -119,6 +119,7 @@ pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Res
         relays: Vec::new(),
         dead_letters: DeadLetters::new(&db),
         metrics: Default::default(),
+        inboxes: Default::default(),
         rpc_services: config.rpc_services().map_err(anyhow::Error::msg)?,
         rpc_addr,
         documents: Vec::new(),

@@ -7,11 +7,15 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use database::{Database, Migration};
-use messaging::{DeadLetters, MessageHandler, ModuleMetrics, Outbox, RelaySettings, Stream, Subscription};
+use messaging::{DeadLetters, Inbox, MessageHandler, ModuleMetrics, Outbox, RelaySettings, Stream, Subscription};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::{Config, RpcServices};
+
+/// How long handled message ids are remembered: far longer than any broker de-duplication window (2 minutes on
+/// JetStream) or redelivery horizon.
+pub const INBOX_RETENTION: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
 
 /// How often outbox and consumer lag are sampled for `/metrics`.
 const LAG_SAMPLE: std::time::Duration = std::time::Duration::from_secs(5);
@@ -78,6 +82,7 @@ pub struct Runtime {
     pub(crate) relays: Vec<JoinHandle<()>>,
     pub(crate) dead_letters: DeadLetters,
     pub(crate) metrics: HashMap<String, ModuleMetrics>,
+    pub(crate) inboxes: HashMap<String, Inbox>,
     pub(crate) rpc_services: RpcServices,
     pub(crate) rpc_addr: SocketAddr,
     pub(crate) documents: Vec<ApiDocument>,
@@ -136,6 +141,28 @@ impl Runtime {
             }
         }));
         Ok(outbox)
+    }
+
+    /// The inbox of `module`; its rows are pruned hourly after [`INBOX_RETENTION`] (created once per module).
+    pub fn inbox(&mut self, module: &str) -> Inbox {
+        if let Some(inbox) = self.inboxes.get(module) {
+            return inbox.clone();
+        }
+        let inbox = Inbox::new(&self.db, module);
+        self.inboxes.insert(module.to_owned(), inbox.clone());
+        let (pruned, shutdown, module) = (inbox.clone(), self.intake.clone(), module.to_owned());
+        self.tasks.push(tokio::spawn(async move {
+            loop {
+                if let Err(err) = pruned.prune(INBOX_RETENTION).await {
+                    tracing::warn!(module, error = %err, "inbox prune failed");
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
+                    _ = shutdown.cancelled() => break,
+                }
+            }
+        }));
+        inbox
     }
 
     /// Starts a durable consumer of `subject` for `module`, handling only `names` (all when empty).

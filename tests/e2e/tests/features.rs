@@ -16,17 +16,7 @@ use testkit::app::{AppBackend, TestApp, app_backends};
 static APPS: Mutex<Option<(Arc<TestApp>, Arc<TestApp>)>> = Mutex::new(None);
 
 fn all_modules() -> Vec<Arc<dyn Module>> {
-    vec![
-        Arc::new(baskets::BasketsModule),
-        Arc::new(customers::CustomersModule),
-        Arc::new(depot::DepotModule),
-        Arc::new(notifications::NotificationsModule),
-        Arc::new(ordering::OrderingModule),
-        Arc::new(payments::PaymentsModule),
-        Arc::new(stores::StoresModule),
-        Arc::new(cosec::CosecModule),
-        Arc::new(search::SearchModule),
-    ]
+    mallbots::all_modules()
 }
 
 /// One scenario's view of the mall: the process it talks to and the names it has given to things.
