@@ -1,4 +1,65 @@
-//! baskets (placeholder until the module lands).
+//! Shopping Baskets: what a customer is about to buy, until the basket is cancelled or checked out.
+//!
+//! What this context owns:
+//! - the event-sourced aggregate `baskets.Basket` (snapshot `baskets.BasketV1`) in `baskets.events` /
+//!   `baskets.snapshots`;
+//! - the caches `baskets.stores_cache` and `baskets.products_cache` (price in cents), fed by the stores context's
+//!   integration events (durables `baskets-stores`, `baskets-products`) and, on a miss, by the stores gRPC service at
+//!   the owner's address (`RPC_SERVICES` `STORES=…`, else this process) with a 2 s timeout;
+//! - the integration events `basketsapi.BasketStarted`, `basketsapi.BasketCanceled`, `basketsapi.BasketCheckedOut`
+//!   on `<stream>.baskets.events.Basket`, written to `baskets.outbox` in the transaction of the append;
+//! - the gRPC service `basketspb.BasketService`, its REST gateway under `/api/baskets`, and the counters
+//!   `baskets_started_count`, `baskets_checked_out_count`, `baskets_canceled_count`.
+//!
+//! Invariants:
+//! - only an open basket changes; it is checked out (or cancelled) once, so a checkout produces one order;
+//! - an item's quantity is at least 1: adding a product again adds to it, removing drops the item once nothing is
+//!   left; items keep the order in which their products were first added (also in `BasketCheckedOut`);
+//! - an item carries the store/product names and the price seen when it was first added;
+//! - a command on a basket that has no events answers "basket not found" and creates nothing; an unknown product
+//!   answers "product not found";
+//! - every command is one transaction, retried whole when a concurrent writer won the append (409 after retries);
+//! - a store or product event changes the caches once (inbox), in the order stores published them.
+//!
+//! Stored event JSON keeps the original's Go field names; prices keep the original's `ProductPrice` (dollars) with
+//! the exact `ProductPriceCents` beside it, which wins when present.
+
+mod application;
+mod domain;
+mod grpc;
+mod handlers;
+mod rest;
+mod store;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use contracts::basketspb::basket_service_server::BasketServiceServer;
+use contracts::names::{self, stores as stores_msg};
+use database::Migration;
+use eventsourcing::SnapshotPolicy;
+use messaging::Inbox;
+
+use crate::application::{Application, Counters};
+use crate::grpc::{BasketServer, StoresGrpc};
+use crate::handlers::{ProductEvents, StoreEvents};
+use crate::store::{ProductsCache, StoresCache};
+
+/// The module name: schema, metrics prefix, `MODULES` entry.
+const MODULE: &str = "baskets";
+
+/// How long handled message ids are remembered (far beyond the broker's 2-minute de-duplication window).
+const INBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, description: "event store and snapshots", sql: eventsourcing::TABLES_SQL },
+    Migration { version: 2, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
+    Migration {
+        version: 3,
+        description: "store and product caches",
+        sql: include_str!("../migrations/003_caches.sql"),
+    },
+];
 
 /// The baskets bounded context.
 pub struct BasketsModule;
@@ -6,12 +67,66 @@ pub struct BasketsModule;
 #[async_trait::async_trait]
 impl service::Module for BasketsModule {
     fn name(&self) -> &'static str {
-        "baskets"
+        MODULE
     }
-    fn migrations(&self) -> &'static [database::Migration] {
-        &[]
+
+    fn migrations(&self) -> &'static [Migration] {
+        MIGRATIONS
     }
-    async fn start(&self, _runtime: &mut service::Runtime) -> anyhow::Result<()> {
+
+    async fn start(&self, rt: &mut service::Runtime) -> anyhow::Result<()> {
+        let db = rt.db().clone();
+        let policy = match rt.config().snapshot_every {
+            0 => SnapshotPolicy::Never,
+            n => SnapshotPolicy::Every(n),
+        };
+        let outbox = rt.outbox(MODULE)?;
+        let counters = Counters::register(rt.registry())?;
+        let directory = Arc::new(StoresGrpc::lazy(&rt.rpc_address("STORES"))?);
+        let app = Arc::new(Application::new(&db, MODULE, policy, directory, outbox, counters));
+
+        let server = BasketServer::new(app);
+        rt.grpc(BasketServiceServer::new(server.clone()));
+        rt.routes(rest::routes(server));
+        rt.api_spec(rest::API_SPEC);
+
+        let inbox = Inbox::new(&db, MODULE);
+        rt.subscribe(
+            MODULE,
+            names::STORES_STORE_EVENTS,
+            names::durables::BASKETS_STORES,
+            &[stores_msg::STORE_CREATED, stores_msg::STORE_REBRANDED],
+            inbox.handler(StoreEvents::new(StoresCache::new(&db, MODULE))),
+        )
+        .await?;
+        rt.subscribe(
+            MODULE,
+            names::STORES_PRODUCT_EVENTS,
+            names::durables::BASKETS_PRODUCTS,
+            &[
+                stores_msg::PRODUCT_ADDED,
+                stores_msg::PRODUCT_REBRANDED,
+                stores_msg::PRODUCT_PRICE_INCREASED,
+                stores_msg::PRODUCT_PRICE_DECREASED,
+                stores_msg::PRODUCT_REMOVED,
+            ],
+            inbox.handler(ProductEvents::new(ProductsCache::new(&db, MODULE))),
+        )
+        .await?;
+        rt.spawn(prune_inbox(inbox, rt.shutdown_token()));
         Ok(())
+    }
+}
+
+/// Forgets handled message ids after [`INBOX_RETENTION`], hourly, until shutdown.
+async fn prune_inbox(inbox: Inbox, shutdown: tokio_util::sync::CancellationToken) {
+    loop {
+        if let Err(err) = inbox.prune(INBOX_RETENTION).await {
+            tracing::warn!(error = %err, "baskets inbox prune failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            _ = shutdown.cancelled() => break,
+        }
     }
 }

@@ -1,4 +1,61 @@
-//! ordering (placeholder until the module lands).
+//! Order Processing: the orders of the mall, from checkout through the create-order saga to pickup.
+//!
+//! What this context owns:
+//! - the event-sourced aggregate `ordering.Order` (snapshot `ordering.OrderV1`) in `ordering.events` /
+//!   `ordering.snapshots`; statuses `pending`, `rejected`, `approved`, `ready`, `completed`, `cancelled`;
+//! - the integration events `ordersapi.OrderCreated`, `OrderApproved`, `OrderRejected`, `OrderReadied`,
+//!   `OrderCanceled`, `OrderCompleted` on `<stream>.ordering.events.Order`, written to `ordering.outbox` in the
+//!   transaction of the append;
+//! - the answers to the saga's `ordersapi.ApproveOrder` / `ordersapi.RejectOrder` (durable `ordering-commands`);
+//! - the consumers of `basketsapi.BasketCheckedOut` (`ordering-baskets`: the order, id = basket id),
+//!   `depotapi.ShoppingListCompleted` (`ordering-depot`: ready) and `paymentsapi.InvoicePaid`
+//!   (`ordering-payments`: completed);
+//! - the gRPC service `orderingpb.OrderingService` and its REST gateway under `/api/ordering`.
+//!
+//! Invariants:
+//! - one order per checked-out basket, however often the checkout is delivered;
+//! - an order moves pending → approved → ready → completed; it is rejected only by the saga (pending, or approved
+//!   when the saga compensates) and cancelled only by the customer before it is ready; a repeated step is a no-op;
+//! - every status change publishes its integration event exactly once, in the transaction of the change;
+//! - every saga command gets exactly one reply (inbox), `am.Failure` when the order refuses or does not exist;
+//! - a command on an order that has no events answers "order not found" and creates nothing;
+//! - money is integer cents inside (the total is exact); stored events keep the original's Go field names and
+//!   dollar amounts with the exact `PriceCents` / `TotalCents` beside them.
+
+mod application;
+mod domain;
+mod grpc;
+mod handlers;
+mod rest;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use contracts::names::{
+    self, baskets as baskets_msg, depot as depot_msg, ordering as ordering_msg, payments as payments_msg,
+};
+use contracts::orderingpb::ordering_service_server::OrderingServiceServer;
+use database::Migration;
+use eventsourcing::SnapshotPolicy;
+use messaging::Inbox;
+
+use crate::application::Application;
+use crate::grpc::OrderingServer;
+use crate::handlers::{CheckoutHandler, CommandHandler, InvoicePaidHandler, ShoppingListCompletedHandler};
+
+/// The module name: schema, metrics prefix, `MODULES` entry.
+const MODULE: &str = "ordering";
+
+/// The durable consumer of paid invoices (the original had no consumer of `paymentsapi.InvoicePaid`).
+const ORDERING_PAYMENTS: &str = "ordering-payments";
+
+/// How long handled message ids are remembered (far beyond the broker's 2-minute de-duplication window).
+const INBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, description: "event store and snapshots", sql: eventsourcing::TABLES_SQL },
+    Migration { version: 2, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
+];
 
 /// The ordering bounded context.
 pub struct OrderingModule;
@@ -6,12 +63,74 @@ pub struct OrderingModule;
 #[async_trait::async_trait]
 impl service::Module for OrderingModule {
     fn name(&self) -> &'static str {
-        "ordering"
+        MODULE
     }
-    fn migrations(&self) -> &'static [database::Migration] {
-        &[]
+
+    fn migrations(&self) -> &'static [Migration] {
+        MIGRATIONS
     }
-    async fn start(&self, _runtime: &mut service::Runtime) -> anyhow::Result<()> {
+
+    async fn start(&self, rt: &mut service::Runtime) -> anyhow::Result<()> {
+        let db = rt.db().clone();
+        let policy = match rt.config().snapshot_every {
+            0 => SnapshotPolicy::Never,
+            n => SnapshotPolicy::Every(n),
+        };
+        let outbox = rt.outbox(MODULE)?;
+        let app = Arc::new(Application::new(&db, MODULE, policy, outbox.clone()));
+
+        let server = OrderingServer::new(app.clone());
+        rt.grpc(OrderingServiceServer::new(server.clone()));
+        rt.routes(rest::routes(server));
+        rt.api_spec(rest::API_SPEC);
+
+        let inbox = Inbox::new(&db, MODULE);
+        rt.subscribe(
+            MODULE,
+            names::BASKETS_BASKET_EVENTS,
+            names::durables::ORDERING_BASKETS,
+            &[baskets_msg::BASKET_CHECKED_OUT],
+            inbox.handler(CheckoutHandler::new(app.clone())),
+        )
+        .await?;
+        rt.subscribe(
+            MODULE,
+            names::ORDERING_COMMANDS,
+            names::durables::ORDERING_COMMANDS,
+            &[ordering_msg::REJECT_ORDER, ordering_msg::APPROVE_ORDER],
+            inbox.handler(CommandHandler::new(app.clone(), outbox)),
+        )
+        .await?;
+        rt.subscribe(
+            MODULE,
+            names::DEPOT_SHOPPING_LIST_EVENTS,
+            names::durables::ORDERING_DEPOT,
+            &[depot_msg::SHOPPING_LIST_COMPLETED],
+            inbox.handler(ShoppingListCompletedHandler::new(app.clone())),
+        )
+        .await?;
+        rt.subscribe(
+            MODULE,
+            names::PAYMENTS_INVOICE_EVENTS,
+            ORDERING_PAYMENTS,
+            &[payments_msg::INVOICE_PAID],
+            inbox.handler(InvoicePaidHandler::new(app)),
+        )
+        .await?;
+        rt.spawn(prune_inbox(inbox, rt.shutdown_token()));
         Ok(())
+    }
+}
+
+/// Forgets handled message ids after [`INBOX_RETENTION`], hourly, until shutdown.
+async fn prune_inbox(inbox: Inbox, shutdown: tokio_util::sync::CancellationToken) {
+    loop {
+        if let Err(err) = inbox.prune(INBOX_RETENTION).await {
+            tracing::warn!(error = %err, "ordering inbox prune failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            _ = shutdown.cancelled() => break,
+        }
     }
 }
