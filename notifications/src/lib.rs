@@ -1,4 +1,65 @@
-//! notifications (placeholder until the module lands).
+//! Notifications: texting customers about their orders.
+//!
+//! What this context owns:
+//! - `notifications.customers_cache (id, name, sms_number)`, fed by `customersapi.CustomerRegistered` and
+//!   `customersapi.CustomerSmsChanged` (durable `notification-customers`); on a miss the customers module is asked
+//!   (`customerspb.CustomersService/GetCustomer` at `RPC_SERVICES` `CUSTOMERS`, one reused lazily connected
+//!   channel, 2 s timeout) and the answer is cached;
+//! - `notifications.notifications (id, customer_id, order_id, kind, sms_number, text, sent_at)`: every SMS sent;
+//! - the `SmsSender` port: by default an SMS is only recorded in that table and logged; with `SMS_WEBHOOK_URL` set
+//!   it is also POSTed as JSON `{"id", "to", "text", "orderId", "customerId", "kind"}` (any non-2xx answer or a
+//!   timeout after 5 s fails the send, and the message is retried);
+//! - the gRPC service `notificationspb.NotificationsService` (`NotifyOrderCreated|Canceled|Ready {order_id,
+//!   customer_id}` → `{}`): sends that SMS now (400 for a blank id, 404 "customer not found").
+//!
+//! Order events (durable `notification-orders`): `ordersapi.OrderCreated`, `OrderApproved`, `OrderRejected`,
+//! `OrderReadied` (with the amount due), `OrderCanceled`, `OrderCompleted` each send one SMS of kind `created`,
+//! `approved`, `rejected`, `ready`, `canceled`, `completed`.
+//!
+//! REST (an addition; the original had no gateway for this module):
+//! `GET /api/notifications/customers/{customerId}` →
+//! `{"notifications": [{"id", "orderId", "kind", "smsNumber", "text", "sentAt"}]}` (oldest first, `sentAt` in
+//! RFC 3339); 404 `{"code": 5, "message": "customer not found", "details": []}` for a customer that neither this
+//! context nor the customers module knows.
+//!
+//! Invariants:
+//! - one SMS per order event, however often the message is delivered: the SMS id is the message id, and the inbox
+//!   row, the SMS record and the send share one transaction (a failed send leaves no trace and is retried);
+//! - no write transaction is held while the customers module is asked;
+//! - an order event of a customer nobody knows is acknowledged without an SMS.
+
+mod application;
+mod domain;
+mod grpc;
+mod handlers;
+mod rest;
+mod sms;
+mod store;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use contracts::names;
+use contracts::notificationspb::notifications_service_server::NotificationsServiceServer;
+use database::Migration;
+use messaging::Inbox;
+
+use crate::application::{Application, SmsSender};
+
+/// The module name: schema, metrics prefix, `MODULES` entry.
+const MODULE: &str = "notifications";
+
+/// How long handled message ids are remembered (far beyond the broker's 2-minute de-duplication window).
+const INBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
+    Migration {
+        version: 2,
+        description: "customers cache and notifications",
+        sql: include_str!("../migrations/002_customers_cache_and_notifications.sql"),
+    },
+];
 
 /// The notifications bounded context.
 pub struct NotificationsModule;
@@ -6,12 +67,61 @@ pub struct NotificationsModule;
 #[async_trait::async_trait]
 impl service::Module for NotificationsModule {
     fn name(&self) -> &'static str {
-        "notifications"
+        MODULE
     }
-    fn migrations(&self) -> &'static [database::Migration] {
-        &[]
+
+    fn migrations(&self) -> &'static [Migration] {
+        MIGRATIONS
     }
-    async fn start(&self, _runtime: &mut service::Runtime) -> anyhow::Result<()> {
+
+    async fn start(&self, rt: &mut service::Runtime) -> anyhow::Result<()> {
+        let db = rt.db().clone();
+        let sender: Arc<dyn SmsSender> = match rt.config().sms_webhook_url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => Arc::new(sms::WebhookSmsSender::new(url)?),
+            _ => Arc::new(sms::LogSmsSender),
+        };
+        let directory = Arc::new(grpc::CustomersClient::new(&rt.rpc_address("CUSTOMERS"))?);
+        let sent = prometheus::IntCounterVec::new(
+            prometheus::Opts::new("notifications_sms_sent_count", "The total number of SMS sent by notifications"),
+            &["kind"],
+        )?;
+        rt.registry().register(Box::new(sent.clone()))?;
+        let app = Arc::new(Application::new(&db, directory, sender, sent));
+
+        rt.grpc(NotificationsServiceServer::new(grpc::NotificationsGrpc::new(app.clone())));
+        rt.routes(rest::router(app.clone()));
+
+        let inbox = Inbox::new(&db, MODULE);
+        rt.subscribe(
+            MODULE,
+            names::CUSTOMERS_CUSTOMER_EVENTS,
+            names::durables::NOTIFICATION_CUSTOMERS,
+            &[names::customers::CUSTOMER_REGISTERED, names::customers::CUSTOMER_SMS_CHANGED],
+            inbox.handler(handlers::CustomerEventHandler::new(app.clone())),
+        )
+        .await?;
+        rt.subscribe(
+            MODULE,
+            names::ORDERING_ORDER_EVENTS,
+            names::durables::NOTIFICATION_ORDERS,
+            handlers::ORDER_EVENTS,
+            Arc::new(handlers::OrderEventHandler::new(app, &db, inbox.clone())),
+        )
+        .await?;
+        rt.spawn(prune_inbox(inbox, rt.shutdown_token()));
         Ok(())
+    }
+}
+
+/// Forgets handled message ids after [`INBOX_RETENTION`], hourly, until shutdown.
+async fn prune_inbox(inbox: Inbox, shutdown: tokio_util::sync::CancellationToken) {
+    loop {
+        if let Err(err) = inbox.prune(INBOX_RETENTION).await {
+            tracing::warn!(error = %err, "notifications inbox prune failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            _ = shutdown.cancelled() => break,
+        }
     }
 }
