@@ -71,9 +71,10 @@ impl Database {
             Backend::Sqlite => {
                 let url = if url.contains('?') { url.clone() } else { format!("{url}?mode=rwc") };
                 let opts = AnyConnectOptions::from_str(&url)?.log_statements(tracing::log::LevelFilter::Trace);
-                // SQLite has one writer: a small pool avoids piling writers onto the busy handler.
+                // SQLite has one writer (transactions take its lock up front), but readers run beside it: enough connections
+                // that a writer waiting for the lock never starves a reader the lock holder depends on.
                 AnyPoolOptions::new()
-                    .max_connections(4)
+                    .max_connections(16)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             sqlx::raw_sql(

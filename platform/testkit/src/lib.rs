@@ -11,6 +11,7 @@ pub mod app;
 mod recorder;
 mod storage;
 mod streams;
+pub mod wire;
 
 use std::future::Future;
 use std::time::{Duration, Instant};
