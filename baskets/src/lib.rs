@@ -32,13 +32,11 @@ mod rest;
 mod store;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use contracts::basketspb::basket_service_server::BasketServiceServer;
 use contracts::names::{self, stores as stores_msg};
 use database::Migration;
 use eventsourcing::SnapshotPolicy;
-use messaging::Inbox;
 
 use crate::application::{Application, Counters};
 use crate::grpc::{BasketServer, StoresGrpc};
@@ -48,8 +46,6 @@ use crate::store::{ProductsCache, StoresCache};
 /// The module name: schema, metrics prefix, `MODULES` entry.
 const MODULE: &str = "baskets";
 
-/// How long handled message ids are remembered (far beyond the broker's 2-minute de-duplication window).
-const INBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, description: "event store and snapshots", sql: eventsourcing::TABLES_SQL },
@@ -90,7 +86,7 @@ impl service::Module for BasketsModule {
         rt.routes(rest::routes(server));
         rt.api_spec(rest::API_SPEC);
 
-        let inbox = Inbox::new(&db, MODULE);
+        let inbox = rt.inbox(MODULE);
         rt.subscribe(
             MODULE,
             names::STORES_STORE_EVENTS,
@@ -113,20 +109,7 @@ impl service::Module for BasketsModule {
             inbox.handler(ProductEvents::new(ProductsCache::new(&db, MODULE))),
         )
         .await?;
-        rt.spawn(prune_inbox(inbox, rt.shutdown_token()));
         Ok(())
     }
 }
 
-/// Forgets handled message ids after [`INBOX_RETENTION`], hourly, until shutdown.
-async fn prune_inbox(inbox: Inbox, shutdown: tokio_util::sync::CancellationToken) {
-    loop {
-        if let Err(err) = inbox.prune(INBOX_RETENTION).await {
-            tracing::warn!(error = %err, "baskets inbox prune failed");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
-            _ = shutdown.cancelled() => break,
-        }
-    }
-}

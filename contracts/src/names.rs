@@ -209,4 +209,8 @@ pub mod durables {
     pub const SEARCH_PRODUCTS: &str = "search-products";
     /// search ← `stores.events.Store`
     pub const SEARCH_STORES: &str = "search-stores";
+    /// ordering ← `payments.events.Invoice` (addition: a paid invoice completes the order)
+    pub const ORDERING_PAYMENTS: &str = "ordering-payments";
+    /// depot ← `ordering.events.Order` (addition: a cancelled order cancels its shopping list)
+    pub const DEPOT_ORDERS: &str = "depot-orders";
 }

@@ -22,7 +22,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use contracts::names;
 use database::{Migration, Transaction};
-use messaging::{HandlerError, Inbox, Message, TxMessageHandler};
+use messaging::{HandlerError, Message, TxMessageHandler};
 use saga::{Orchestrator, SagaMetrics};
 use service::{Module, Runtime};
 
@@ -54,7 +54,7 @@ impl Module for CosecModule {
         let stream_name = rt.stream().name().to_owned();
         let orchestrator =
             Orchestrator::new(create_order_saga(), rt.db(), MODULE, outbox, &stream_name, Some(metrics));
-        let inbox = Inbox::new(rt.db(), MODULE);
+        let inbox = rt.inbox(MODULE);
         rt.subscribe(
             MODULE,
             names::ORDERING_ORDER_EVENTS,

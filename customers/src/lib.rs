@@ -19,17 +19,13 @@ mod rest;
 mod store;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use contracts::customerspb::customers_service_server::CustomersServiceServer;
 use contracts::names;
-use messaging::Inbox;
 
 /// The module name: schema, metrics prefix, `MODULES` entry.
 const MODULE: &str = "customers";
 
-/// How long handled command ids are remembered (far beyond the broker's 2-minute de-duplication window).
-const INBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// The tables of the module, in order.
 const MIGRATIONS: &[database::Migration] = &[
@@ -67,7 +63,7 @@ impl service::Module for CustomersModule {
         rt.routes(rest::router(api));
         rt.api_spec(rest::API_SPEC);
 
-        let inbox = Inbox::new(&db, MODULE);
+        let inbox = rt.inbox(MODULE);
         rt.subscribe(
             MODULE,
             names::CUSTOMERS_COMMANDS,
@@ -76,20 +72,7 @@ impl service::Module for CustomersModule {
             inbox.handler(handlers::CommandHandler::new(app, outbox)),
         )
         .await?;
-        rt.spawn(prune_inbox(inbox, rt.shutdown_token()));
         Ok(())
     }
 }
 
-/// Forgets handled command ids after [`INBOX_RETENTION`], hourly, until shutdown.
-async fn prune_inbox(inbox: Inbox, shutdown: tokio_util::sync::CancellationToken) {
-    loop {
-        if let Err(err) = inbox.prune(INBOX_RETENTION).await {
-            tracing::warn!(error = %err, "customers inbox prune failed");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
-            _ = shutdown.cancelled() => break,
-        }
-    }
-}

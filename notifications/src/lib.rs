@@ -37,20 +37,16 @@ mod sms;
 mod store;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use contracts::names;
 use contracts::notificationspb::notifications_service_server::NotificationsServiceServer;
 use database::Migration;
-use messaging::Inbox;
 
 use crate::application::{Application, SmsSender};
 
 /// The module name: schema, metrics prefix, `MODULES` entry.
 const MODULE: &str = "notifications";
 
-/// How long handled message ids are remembered (far beyond the broker's 2-minute de-duplication window).
-const INBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
@@ -91,7 +87,7 @@ impl service::Module for NotificationsModule {
         rt.grpc(NotificationsServiceServer::new(grpc::NotificationsGrpc::new(app.clone())));
         rt.routes(rest::router(app.clone()));
 
-        let inbox = Inbox::new(&db, MODULE);
+        let inbox = rt.inbox(MODULE);
         rt.subscribe(
             MODULE,
             names::CUSTOMERS_CUSTOMER_EVENTS,
@@ -108,20 +104,7 @@ impl service::Module for NotificationsModule {
             Arc::new(handlers::OrderEventHandler::new(app, &db, inbox.clone())),
         )
         .await?;
-        rt.spawn(prune_inbox(inbox, rt.shutdown_token()));
         Ok(())
     }
 }
 
-/// Forgets handled message ids after [`INBOX_RETENTION`], hourly, until shutdown.
-async fn prune_inbox(inbox: Inbox, shutdown: tokio_util::sync::CancellationToken) {
-    loop {
-        if let Err(err) = inbox.prune(INBOX_RETENTION).await {
-            tracing::warn!(error = %err, "notifications inbox prune failed");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
-            _ = shutdown.cancelled() => break,
-        }
-    }
-}

@@ -29,7 +29,6 @@ mod handlers;
 mod rest;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use contracts::names::{
     self, baskets as baskets_msg, depot as depot_msg, ordering as ordering_msg, payments as payments_msg,
@@ -37,7 +36,6 @@ use contracts::names::{
 use contracts::orderingpb::ordering_service_server::OrderingServiceServer;
 use database::Migration;
 use eventsourcing::SnapshotPolicy;
-use messaging::Inbox;
 
 use crate::application::Application;
 use crate::grpc::OrderingServer;
@@ -46,11 +44,6 @@ use crate::handlers::{CheckoutHandler, CommandHandler, InvoicePaidHandler, Shopp
 /// The module name: schema, metrics prefix, `MODULES` entry.
 const MODULE: &str = "ordering";
 
-/// The durable consumer of paid invoices (the original had no consumer of `paymentsapi.InvoicePaid`).
-const ORDERING_PAYMENTS: &str = "ordering-payments";
-
-/// How long handled message ids are remembered (far beyond the broker's 2-minute de-duplication window).
-const INBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, description: "event store and snapshots", sql: eventsourcing::TABLES_SQL },
@@ -84,7 +77,7 @@ impl service::Module for OrderingModule {
         rt.routes(rest::routes(server));
         rt.api_spec(rest::API_SPEC);
 
-        let inbox = Inbox::new(&db, MODULE);
+        let inbox = rt.inbox(MODULE);
         rt.subscribe(
             MODULE,
             names::BASKETS_BASKET_EVENTS,
@@ -112,25 +105,12 @@ impl service::Module for OrderingModule {
         rt.subscribe(
             MODULE,
             names::PAYMENTS_INVOICE_EVENTS,
-            ORDERING_PAYMENTS,
+            names::durables::ORDERING_PAYMENTS,
             &[payments_msg::INVOICE_PAID],
             inbox.handler(InvoicePaidHandler::new(app)),
         )
         .await?;
-        rt.spawn(prune_inbox(inbox, rt.shutdown_token()));
         Ok(())
     }
 }
 
-/// Forgets handled message ids after [`INBOX_RETENTION`], hourly, until shutdown.
-async fn prune_inbox(inbox: Inbox, shutdown: tokio_util::sync::CancellationToken) {
-    loop {
-        if let Err(err) = inbox.prune(INBOX_RETENTION).await {
-            tracing::warn!(error = %err, "ordering inbox prune failed");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
-            _ = shutdown.cancelled() => break,
-        }
-    }
-}

@@ -33,20 +33,16 @@ mod rest;
 mod store;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use contracts::names::{self, durables};
 use contracts::searchpb::search_service_server::SearchServiceServer;
 use database::Migration;
-use messaging::Inbox;
 
 use crate::application::Application;
 
 /// The module name: schema, metrics prefix, `MODULES` entry.
 const MODULE: &str = "search";
 
-/// How long handled message ids are remembered (far beyond the broker's 2-minute de-duplication window).
-const INBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
@@ -80,7 +76,7 @@ impl service::Module for SearchModule {
         rt.routes(rest::router(api));
         rt.api_spec(rest::API_SPEC);
 
-        let inbox = Inbox::new(&db, MODULE);
+        let inbox = rt.inbox(MODULE);
         let caches = || inbox.handler(handlers::CacheEventHandler::new(app.clone()));
         use handlers::{CUSTOMER_EVENTS, PRODUCT_EVENTS, STORE_EVENTS};
         rt.subscribe(MODULE, names::CUSTOMERS_CUSTOMER_EVENTS, durables::SEARCH_CUSTOMERS, CUSTOMER_EVENTS, caches())
@@ -95,20 +91,7 @@ impl service::Module for SearchModule {
             Arc::new(handlers::OrderEventHandler::new(app, &db, inbox.clone())),
         )
         .await?;
-        rt.spawn(prune_inbox(inbox, rt.shutdown_token()));
         Ok(())
     }
 }
 
-/// Forgets handled message ids after [`INBOX_RETENTION`], hourly, until shutdown.
-async fn prune_inbox(inbox: Inbox, shutdown: tokio_util::sync::CancellationToken) {
-    loop {
-        if let Err(err) = inbox.prune(INBOX_RETENTION).await {
-            tracing::warn!(error = %err, "search inbox prune failed");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
-            _ = shutdown.cancelled() => break,
-        }
-    }
-}
