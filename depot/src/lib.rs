@@ -1,4 +1,47 @@
-//! depot (placeholder until the module lands).
+//! Depot Operations: the shopping lists bots pick orders from. Owns the `shopping_lists` table (one list per order,
+//! stops per store with names and locations), the `stores_cache` / `products_cache` tables fed by the stores
+//! context's events (with a gRPC fallback to the stores service on a miss), the `depotpb.DepotService` gRPC API
+//! and its REST gateway (`/api/depot/shopping…`), `depotapi.ShoppingListCompleted` on `depot.events.ShoppingList`,
+//! the answers to the saga's depot commands, and the simulated bot fleet.
+//!
+//! Invariants:
+//! - an order has at most one shopping list (unique `order_id`); creating it again answers with the existing id;
+//!   a product named twice is picked once with the quantities added up;
+//! - status machine: pending → available (`InitiateShoppingCommand`) → assigned (a bot or `PUT …/assign`) →
+//!   completed (`PUT …/complete` or the bot, publishing `ShoppingListCompleted` in the same transaction);
+//!   canceled from any state but completed (by the saga or a canceled order);
+//! - a list is assigned to one bot at most: bots claim with a conditional update on the status; every other
+//!   change names the version it read (`UPDATE … WHERE version = $n`) and is retried, then 409 (code 10);
+//! - every command and event is handled once (inbox), its effects and its reply in the same transaction; a
+//!   business refusal is a FAILURE reply, never a handler error.
+
+mod application;
+mod bots;
+mod domain;
+mod grpc;
+mod handlers;
+mod rest;
+mod store;
+
+use std::sync::Arc;
+
+use contracts::depotpb::depot_service_server::DepotServiceServer;
+use contracts::names;
+use database::Migration;
+
+/// The module name: schema, metrics prefix, `MODULES` entry.
+const MODULE: &str = "depot";
+
+
+
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "shopping lists and caches",
+        sql: include_str!("../migrations/001_shopping_lists_and_caches.sql"),
+    },
+    Migration { version: 2, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
+];
 
 /// The depot bounded context.
 pub struct DepotModule;
@@ -6,12 +49,68 @@ pub struct DepotModule;
 #[async_trait::async_trait]
 impl service::Module for DepotModule {
     fn name(&self) -> &'static str {
-        "depot"
+        MODULE
     }
-    fn migrations(&self) -> &'static [database::Migration] {
-        &[]
+
+    fn migrations(&self) -> &'static [Migration] {
+        MIGRATIONS
     }
-    async fn start(&self, _runtime: &mut service::Runtime) -> anyhow::Result<()> {
+
+    async fn start(&self, rt: &mut service::Runtime) -> anyhow::Result<()> {
+        let db = rt.db().clone();
+        let outbox = rt.outbox(MODULE)?;
+        let stores = Arc::new(grpc::StoresClient::new(&rt.rpc_address("STORES"))?);
+        let app = Arc::new(application::Application::new(&db, outbox.clone(), stores));
+
+        let api = grpc::DepotGrpc::new(app.clone());
+        rt.grpc(DepotServiceServer::new(api.clone()));
+        rt.routes(rest::router(api));
+        rt.api_spec(rest::API_SPEC);
+
+        let inbox = rt.inbox(MODULE);
+        rt.subscribe(
+            MODULE,
+            names::DEPOT_COMMANDS,
+            names::durables::DEPOT_COMMANDS,
+            &[names::depot::CREATE_SHOPPING_LIST, names::depot::CANCEL_SHOPPING_LIST, names::depot::INITIATE_SHOPPING],
+            Arc::new(handlers::CommandHandler::new(app.clone(), outbox, inbox.clone(), db.clone())),
+        )
+        .await?;
+        rt.subscribe(
+            MODULE,
+            names::STORES_STORE_EVENTS,
+            names::durables::DEPOT_STORES,
+            &[names::stores::STORE_CREATED, names::stores::STORE_REBRANDED],
+            inbox.handler(handlers::StoreEventHandler::new(app.clone())),
+        )
+        .await?;
+        rt.subscribe(
+            MODULE,
+            names::STORES_PRODUCT_EVENTS,
+            names::durables::DEPOT_PRODUCTS,
+            &[names::stores::PRODUCT_ADDED, names::stores::PRODUCT_REBRANDED, names::stores::PRODUCT_REMOVED],
+            inbox.handler(handlers::ProductEventHandler::new(app.clone())),
+        )
+        .await?;
+        rt.subscribe(
+            MODULE,
+            names::ORDERING_ORDER_EVENTS,
+            names::durables::DEPOT_ORDERS,
+            &[names::ordering::ORDER_CANCELED],
+            inbox.handler(handlers::OrderEventHandler::new(app.clone())),
+        )
+        .await?;
+
+        let bots = rt.config().bots;
+        if bots > 0 {
+            let fleet = Arc::new(bots::BotFleet::new(app, rt.config().bot_pace()));
+            for n in 1..=bots {
+                let bot_id = format!("bot-{n}-{}", ddd::new_id());
+                rt.spawn(fleet.clone().run(bot_id, rt.shutdown_token()));
+            }
+            tracing::info!(bots, pace = ?rt.config().bot_pace(), "depot bots started");
+        }
         Ok(())
     }
 }
+
