@@ -8,6 +8,7 @@ use contracts::basketspb::{self, basket_service_client::BasketServiceClient};
 use prost::Message as _;
 use serde_json::json;
 use support::*;
+use testkit::wire::metric_value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn baskets_start_read_and_validate() {
@@ -132,15 +133,15 @@ async fn a_basket_is_checked_out_once_with_its_items_in_order() {
         // exactly one BasketCheckedOut, items in basket order, with names and prices
         let mut published = Vec::new();
         testkit::wait_until("the basket events on the stream", async || {
-            published = stream_messages(&app, "baskets.events.Basket").await;
+            published = app.stream_messages("baskets.events.Basket").await;
             published.len() >= 2
         })
         .await;
-        let names: Vec<&str> = published.iter().map(|(name, _)| name.as_str()).collect();
+        let names: Vec<&str> = published.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names, ["basketsapi.BasketStarted", "basketsapi.BasketCheckedOut"], "{backend:?}");
-        let started = basketspb::BasketStarted::decode(published[0].1.as_slice()).expect("payload");
+        let started = basketspb::BasketStarted::decode(published[0].payload.as_slice()).expect("payload");
         assert_eq!(started, basketspb::BasketStarted { id: id.clone(), customer_id: "customer-1".into() });
-        let checked_out = basketspb::BasketCheckedOut::decode(published[1].1.as_slice()).expect("payload");
+        let checked_out = basketspb::BasketCheckedOut::decode(published[1].payload.as_slice()).expect("payload");
         assert_eq!((checked_out.id.as_str(), checked_out.customer_id.as_str()), (id.as_str(), "customer-1"));
         assert_eq!(checked_out.payment_id, "payment-1");
         let items: Vec<(String, String, String, f64, i32)> = checked_out
@@ -157,8 +158,8 @@ async fn a_basket_is_checked_out_once_with_its_items_in_order() {
                 })
                 .collect();
         assert_eq!(items, expected, "{backend:?}");
-        let outbox = outbox(&app).await;
-        assert!(outbox.iter().all(|(_, subject, _)| subject == "baskets.events.Basket"), "{backend:?}");
+        let outbox = app.outbox("baskets").await;
+        assert!(outbox.iter().all(|m| m.subject == "baskets.events.Basket"), "{backend:?}");
         assert_eq!(outbox.len(), 2, "{backend:?}: item changes and refusals publish nothing");
         app.stop().await;
     }
@@ -189,14 +190,14 @@ async fn cancelled_baskets_are_empty_and_closed_and_counters_count() {
         assert_ok_empty(app.put(&format!("/api/baskets/{bought}/checkout"), json!({ "paymentId": "p" })).await);
         let _idle = start_basket(&app, "c3").await;
 
-        let text = metrics(&app).await;
+        let text = app.metrics().await;
         assert_eq!(metric_value(&text, "baskets_started_count"), 3.0, "{backend:?}:\n{text}");
         assert_eq!(metric_value(&text, "baskets_checked_out_count"), 1.0, "{backend:?}");
         assert_eq!(metric_value(&text, "baskets_canceled_count"), 1.0, "{backend:?}");
         let sent = "baskets_sent_messages_count{message=\"basketsapi.BasketCanceled\"}";
         assert_eq!(metric_value(&text, sent), 1.0, "{backend:?}:\n{text}");
 
-        let names: Vec<String> = outbox(&app).await.into_iter().map(|(name, _, _)| name).collect();
+        let names: Vec<String> = app.outbox("baskets").await.into_iter().map(|m| m.name).collect();
         assert_eq!(
             names,
             [
@@ -208,7 +209,8 @@ async fn cancelled_baskets_are_empty_and_closed_and_counters_count() {
             ],
             "{backend:?}"
         );
-        let canceled = basketspb::BasketCanceled::decode(outbox(&app).await[1].2.as_slice()).expect("payload");
+        let canceled =
+            basketspb::BasketCanceled::decode(app.outbox("baskets").await[1].payload.as_slice()).expect("payload");
         assert_eq!(canceled.id, cancelled);
         app.stop().await;
     }
@@ -349,12 +351,13 @@ async fn baskets_load_the_same_from_snapshots() {
 
         // the checkout, decided on the snapshot plus one event, lists the items in basket order
         assert_ok_empty(app.put(&format!("/api/baskets/{id}/checkout"), json!({ "paymentId": "p" })).await);
-        let (_, _, payload) = outbox(&app)
+        let checked_out = app
+            .outbox("baskets")
             .await
             .into_iter()
-            .find(|(name, _, _)| name == "basketsapi.BasketCheckedOut")
+            .find(|m| m.name == "basketsapi.BasketCheckedOut")
             .expect("checked out");
-        let event = basketspb::BasketCheckedOut::decode(payload.as_slice()).expect("payload");
+        let event = basketspb::BasketCheckedOut::decode(checked_out.payload.as_slice()).expect("payload");
         let lines: Vec<(String, i32)> = event.items.into_iter().map(|i| (i.product_name, i.quantity)).collect();
         assert_eq!(lines, [("First".to_owned(), 4), ("Second".to_owned(), 1)], "{backend:?}");
         app.stop().await;

@@ -7,13 +7,16 @@ mod support;
 use std::sync::Arc;
 
 use contracts::customerspb;
+use contracts::names::COSEC_CREATE_ORDER_REPLIES;
 use prost::Message as _;
 use serde_json::json;
 use support::*;
 use testkit::app::TestApp;
+use testkit::wire::metric_value;
 
 const EVENTS: &str = "customers.events.Customer";
 const AUTHORIZE: &str = "customersapi.AuthorizeCustomer";
+const DURABLE: &str = "customer-commands";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_change_publishes_its_integration_event() {
@@ -30,7 +33,7 @@ async fn every_change_publishes_its_integration_event() {
 
         let mut published = Vec::new();
         testkit::wait_until("four customer events on the stream", async || {
-            published = stream_messages(&app, EVENTS).await;
+            published = app.stream_messages(EVENTS).await;
             published.len() >= 4
         })
         .await;
@@ -65,11 +68,11 @@ async fn every_change_publishes_its_integration_event() {
             customerspb::CustomerEnabled::decode(published[3].payload.as_slice()).expect("payload"),
             customerspb::CustomerEnabled { id: id.clone() }
         );
-        let outbox = outbox(&app).await;
+        let outbox = app.outbox("customers").await;
         assert_eq!(outbox.len(), 4, "{backend:?}");
-        assert!(outbox.iter().all(|(_, subject, _)| subject == EVENTS), "{backend:?}: {outbox:?}");
+        assert!(outbox.iter().all(|m| m.subject == EVENTS), "{backend:?}: {outbox:?}");
 
-        let text = metrics(&app).await;
+        let text = app.metrics().await;
         assert_eq!(metric_value(&text, "customers_sent_messages_count{message=\"all\"}"), 4.0, "{backend:?}:\n{text}");
         app.stop().await;
     }
@@ -79,10 +82,9 @@ fn authorize_payload(customer_id: &str) -> Vec<u8> {
     customerspb::AuthorizeCustomer { id: customer_id.to_owned() }.encode_to_vec()
 }
 
-async fn authorize(app: &TestApp, customer_id: &str) -> (String, Wire) {
+async fn authorize(app: &TestApp, customer_id: &str) -> (String, messaging::Message) {
     let saga_id = ddd::new_id();
-    send_command(app, &ddd::new_id(), AUTHORIZE, &authorize_payload(customer_id), &saga_metadata(app, &saga_id)).await;
-    let reply = reply_for(app, &saga_id).await;
+    let reply = app.command(command(app, AUTHORIZE, &authorize_payload(customer_id), &saga_id)).await;
     (saga_id, reply)
 }
 
@@ -98,25 +100,25 @@ async fn authorize_customer_commands_are_answered_on_the_reply_channel() {
         let (saga_id, reply) = authorize(&app, &enabled).await;
         assert_eq!(reply.name, "am.Success", "{backend:?}: {reply:?}");
         assert!(reply.payload.is_empty(), "{backend:?}");
-        assert_eq!(reply.meta("REPLY_OUTCOME"), Some("SUCCESS"), "{backend:?}: {reply:?}");
-        assert_eq!(reply.meta("REPLY_SAGA_ID"), Some(saga_id.as_str()));
-        assert_eq!(reply.meta("REPLY_SAGA_NAME"), Some("cosec.CreateOrder"));
-        assert_eq!(reply.meta("REPLY_REPLY_CHANNEL"), Some(channel.as_str()));
+        assert_eq!(reply.meta_str("REPLY_OUTCOME"), Some("SUCCESS"), "{backend:?}: {reply:?}");
+        assert_eq!(reply.meta_str("REPLY_SAGA_ID"), Some(saga_id.as_str()));
+        assert_eq!(reply.meta_str("REPLY_SAGA_NAME"), Some("cosec.CreateOrder"));
+        assert_eq!(reply.meta_str("REPLY_REPLY_CHANNEL"), Some(channel.as_str()));
         assert!(!reply.metadata.keys().any(|k| k.starts_with("COMMAND_")), "{backend:?}: {reply:?}");
 
         for (who, customer) in [("disabled", disabled.clone()), ("unknown", ddd::new_id())] {
             let (saga_id, reply) = authorize(&app, &customer).await;
             assert_eq!(reply.name, "am.Failure", "{backend:?} {who}: {reply:?}");
-            assert_eq!(reply.meta("REPLY_OUTCOME"), Some("FAILURE"), "{backend:?} {who}");
-            assert_eq!(reply.meta("REPLY_SAGA_ID"), Some(saga_id.as_str()));
-            assert_eq!(reply.meta("REPLY_SAGA_NAME"), Some("cosec.CreateOrder"));
-            assert_eq!(reply.meta("REPLY_REPLY_CHANNEL"), Some(channel.as_str()));
+            assert_eq!(reply.meta_str("REPLY_OUTCOME"), Some("FAILURE"), "{backend:?} {who}");
+            assert_eq!(reply.meta_str("REPLY_SAGA_ID"), Some(saga_id.as_str()));
+            assert_eq!(reply.meta_str("REPLY_SAGA_NAME"), Some("cosec.CreateOrder"));
+            assert_eq!(reply.meta_str("REPLY_REPLY_CHANNEL"), Some(channel.as_str()));
         }
-        assert!(dead_letters(&app).await.is_empty(), "{backend:?}: refusals are answers, not failures");
+        assert!(app.dead_letters(DURABLE).await.is_empty(), "{backend:?}: refusals are answers, not failures");
         // authorizing changes nothing and publishes no event
-        assert_eq!(outbox(&app).await.iter().filter(|(_, s, _)| s == EVENTS).count(), 3, "{backend:?}");
+        assert_eq!(app.outbox("customers").await.iter().filter(|m| m.subject == EVENTS).count(), 3, "{backend:?}");
 
-        let text = metrics(&app).await;
+        let text = app.metrics().await;
         let received = "customers_received_messages_count{handled=\"true\",message=\"customersapi.AuthorizeCustomer\"}";
         assert_eq!(metric_value(&text, received), 3.0, "{backend:?}:\n{text}");
         app.stop().await;
@@ -128,22 +130,26 @@ async fn a_command_delivered_twice_is_answered_once() {
     for backend in app_backends() {
         let app = spawn(backend).await;
         let customer = register(&app, "Customer", "555").await;
-        let (command_id, saga_id) = (ddd::new_id(), ddd::new_id());
-        let metadata = saga_metadata(&app, &saga_id);
-        let payload = authorize_payload(&customer);
+        let saga_id = ddd::new_id();
+        let repeated = command(&app, AUTHORIZE, &authorize_payload(&customer), &saga_id);
 
-        send_command(&app, &command_id, AUTHORIZE, &payload, &metadata).await;
-        assert_eq!(reply_for(&app, &saga_id).await.name, "am.Success");
+        app.publish(&repeated).await;
+        assert_eq!(app.reply_for(&saga_id).await.name, "am.Success");
         // the same command (same id) again: the first time through the broker's own de-duplication, then past it
-        send_command(&app, &command_id, AUTHORIZE, &payload, &metadata).await;
-        resend_past_broker_dedup(&app, command_bytes(&command_id, AUTHORIZE, &payload, &metadata)).await;
+        app.publish(&repeated).await;
+        app.publish_past_broker_dedup(&repeated).await;
         // consumption is sequential: once a later command is answered, the duplicates have been handled
         let (_, later) = authorize(&app, &customer).await;
         assert_eq!(later.name, "am.Success");
 
-        let answers = replies(&app).await.into_iter().filter(|r| r.meta("REPLY_SAGA_ID") == Some(&saga_id)).count();
+        let answers = app
+            .stream_messages(COSEC_CREATE_ORDER_REPLIES)
+            .await
+            .into_iter()
+            .filter(|r| r.meta_str("REPLY_SAGA_ID") == Some(&saga_id))
+            .count();
         assert_eq!(answers, 1, "{backend:?}: the inbox answers a command once");
-        assert!(dead_letters(&app).await.is_empty(), "{backend:?}");
+        assert!(app.dead_letters(DURABLE).await.is_empty(), "{backend:?}");
         app.stop().await;
     }
 }
@@ -154,27 +160,27 @@ async fn unanswerable_commands_are_dead_lettered_and_the_consumer_moves_on() {
         let app = spawn(backend).await;
         let customer = register(&app, "Customer", "555").await;
 
-        let garbage = ddd::new_id();
-        send_command(&app, &garbage, AUTHORIZE, &[0xff, 0xff, 0xff, 0xff], &saga_metadata(&app, &ddd::new_id())).await;
-        let no_channel = ddd::new_id();
-        let mut metadata = saga_metadata(&app, &ddd::new_id());
-        metadata.remove("COMMAND_REPLY_CHANNEL");
-        send_command(&app, &no_channel, AUTHORIZE, &authorize_payload(&customer), &metadata).await;
+        let garbage = command(&app, AUTHORIZE, &[0xff, 0xff, 0xff, 0xff], &ddd::new_id());
+        app.publish(&garbage).await;
+        let mut no_channel = command(&app, AUTHORIZE, &authorize_payload(&customer), &ddd::new_id());
+        no_channel.metadata.remove("COMMAND_REPLY_CHANNEL");
+        app.publish(&no_channel).await;
         // a message of another name on the command subject is skipped (name filter), not dead-lettered
-        send_command(&app, &ddd::new_id(), "customersapi.SomethingElse", b"", &saga_metadata(&app, "x")).await;
+        app.publish(&command(&app, "customersapi.SomethingElse", b"", "x")).await;
 
         let (_, reply) = authorize(&app, &customer).await;
         assert_eq!(reply.name, "am.Success", "{backend:?}: the consumer moved on");
         let mut dead = Vec::new();
         testkit::wait_until("two dead letters", async || {
-            dead = dead_letters(&app).await;
+            dead = app.dead_letters(DURABLE).await;
             dead.len() >= 2
         })
         .await;
-        let ids: Vec<&str> = dead.iter().map(|(id, _)| id.as_str()).collect();
-        assert_eq!(ids, [garbage.as_str(), no_channel.as_str()], "{backend:?}: {dead:?}");
-        assert!(dead[1].1.contains("COMMAND_REPLY_CHANNEL"), "{backend:?}: {dead:?}");
-        assert_eq!(replies(&app).await.len(), 1, "{backend:?}: only the good command was answered");
+        let ids: Vec<&str> = dead.iter().map(|d| d.message_id.as_str()).collect();
+        assert_eq!(ids, [garbage.id.as_str(), no_channel.id.as_str()], "{backend:?}: {dead:?}");
+        assert!(dead[1].error.contains("COMMAND_REPLY_CHANNEL"), "{backend:?}: {dead:?}");
+        let replies = app.stream_messages(COSEC_CREATE_ORDER_REPLIES).await;
+        assert_eq!(replies.len(), 1, "{backend:?}: only the good command was answered");
         app.stop().await;
     }
 }
@@ -232,16 +238,16 @@ async fn concurrent_changes_to_one_customer_lose_no_update() {
         // enable and disable alternate, starting from enabled
         assert!(disabled_ok == enabled_ok || disabled_ok == enabled_ok + 1, "{backend:?}: {ok:?}");
 
-        let outbox = outbox(&app).await;
-        let count = |name: &str| outbox.iter().filter(|(n, _, _)| n == name).count();
+        let outbox = app.outbox("customers").await;
+        let count = |name: &str| outbox.iter().filter(|m| m.name == name).count();
         assert_eq!(count("customersapi.CustomerEnabled"), enabled_ok, "{backend:?}");
         assert_eq!(count("customersapi.CustomerDisabled"), disabled_ok, "{backend:?}");
         assert_eq!(count("customersapi.CustomerSmsChanged"), sms_ok, "{backend:?}");
         let last_sms = outbox
             .iter()
             .rev()
-            .find(|(n, _, _)| n == "customersapi.CustomerSmsChanged")
-            .map(|(_, _, p)| customerspb::CustomerSmsChanged::decode(p.as_slice()).expect("payload").sms_number)
+            .find(|m| m.name == "customersapi.CustomerSmsChanged")
+            .map(|m| customerspb::CustomerSmsChanged::decode(m.payload.as_slice()).expect("payload").sms_number)
             .expect("an SMS change");
 
         let (_, body) = app.get(&format!("/api/customers/{id}")).await;
@@ -253,7 +259,7 @@ async fn concurrent_changes_to_one_customer_lose_no_update() {
         // and the events alternate Disabled/Enabled in commit order
         let toggles: Vec<&str> = outbox
             .iter()
-            .filter_map(|(n, _, _)| match n.as_str() {
+            .filter_map(|m| match m.name.as_str() {
                 "customersapi.CustomerEnabled" => Some("E"),
                 "customersapi.CustomerDisabled" => Some("D"),
                 _ => None,

@@ -4,7 +4,8 @@
 mod support;
 
 use serde_json::json;
-use support::{app_backends, metric_value, metrics, register, spawn};
+use support::{app_backends, register, spawn};
+use testkit::wire::metric_value;
 
 fn error(code: i64, message: &str) -> serde_json::Value {
     json!({ "code": code, "message": message, "details": [] })
@@ -88,7 +89,7 @@ async fn every_endpoint_answers_with_the_original_json() {
         let snake = body["id"].as_str().expect("id");
         assert_eq!(app.get(&format!("/api/customers/{snake}")).await.1["customer"]["smsNumber"], "555-1");
 
-        let text = metrics(&app).await;
+        let text = app.metrics().await;
         assert_eq!(metric_value(&text, "customers_registered_count"), 3.0, "{backend:?}:\n{text}");
         app.stop().await;
     }
@@ -113,8 +114,8 @@ async fn registration_validates_with_the_original_texts() {
         assert_eq!((status, body), (400, error(3, "the customer name cannot be blank")), "{backend:?}: empty body");
 
         // refused registrations leave no trace: no event, no count
-        assert!(support::outbox(&app).await.is_empty(), "{backend:?}");
-        assert_eq!(metric_value(&metrics(&app).await, "customers_registered_count"), 0.0, "{backend:?}");
+        assert!(app.outbox("customers").await.is_empty(), "{backend:?}");
+        assert_eq!(metric_value(&app.metrics().await, "customers_registered_count"), 0.0, "{backend:?}");
         app.stop().await;
     }
 }
@@ -141,7 +142,7 @@ async fn unknown_ids_are_not_found_on_every_read_and_command() {
             );
         }
         // nothing was written for the unknown ids: the outbox holds the one registration only
-        let outbox = support::outbox(&app).await;
+        let outbox = app.outbox("customers").await;
         assert_eq!(outbox.len(), 1, "{backend:?}: {outbox:?}");
         assert_eq!(app.get(&format!("/api/customers/{known}")).await.0, 200);
         app.stop().await;
@@ -180,7 +181,7 @@ async fn malformed_input_gets_the_error_json() {
             app.get(&format!("/api/customers/{id}")).await.1,
             json!({ "customer": { "id": id, "name": "Customer", "smsNumber": "555", "enabled": true } })
         );
-        assert_eq!(metric_value(&metrics(&app).await, "customers_registered_count"), 1.0, "{backend:?}");
+        assert_eq!(metric_value(&app.metrics().await, "customers_registered_count"), 1.0, "{backend:?}");
 
         let (status, json) = app.get(&format!("/api/customers/{id}/nothing-here")).await;
         assert_eq!(status, 404, "{backend:?}: {json}");

@@ -41,7 +41,7 @@ async fn every_order_event_texts_the_customer_once() {
     for backend in app_backends() {
         let app = spawn(backend).await;
         let customer = ddd::new_id();
-        publish(&app, &[customer_registered(&customer, "Ann", "555-0100")]).await;
+        app.publish(&customer_registered(&customer, "Ann", "555-0100")).await;
         wait_until_cached(&app, &customer).await;
         assert_eq!(list(&app, &customer).await.1, serde_json::json!({ "notifications": [] }), "{backend:?}");
 
@@ -56,9 +56,9 @@ async fn every_order_event_texts_the_customer_once() {
             order_created(third, &customer),
             order_canceled(third, &customer),
         ];
-        publish(&app, &events).await;
+        app.publish_all(&events).await;
         // the same messages again: the broker (or the database stream) keeps one of each
-        publish(&app, &events).await;
+        app.publish_all(&events).await;
         let sent = wait_for_notifications(&app, &customer, events.len()).await;
         let expected = [
             ("created", "Hi Ann, we have received your order order-1."),
@@ -82,10 +82,10 @@ async fn every_order_event_texts_the_customer_once() {
 
         // a redelivery past the broker's de-duplication: only the inbox can tell, and it does
         for event in &events[..3] {
-            resend_past_broker_dedup(&app, event).await;
+            app.publish_past_broker_dedup(event).await;
         }
         let marker = order_canceled("order-4", &customer);
-        resend_past_broker_dedup(&app, &marker).await;
+        app.publish_past_broker_dedup(&marker).await;
         let sent = wait_for_notifications(&app, &customer, events.len() + 1).await;
         assert_eq!(sent.len(), events.len() + 1, "{backend:?}: {sent:?}");
         assert_eq!(sent[events.len()]["orderId"], "order-4", "{backend:?}");
@@ -98,17 +98,17 @@ async fn sms_number_changes_are_followed() {
     for backend in app_backends() {
         let app = spawn(backend).await;
         let customer = ddd::new_id();
-        publish(&app, &[customer_registered(&customer, "Bob", "555-0001"), sms_changed(&customer, "555-0002")]).await;
+        app.publish_all(&[customer_registered(&customer, "Bob", "555-0001"), sms_changed(&customer, "555-0002")]).await;
         // a change for a customer the cache never saw is dropped without failing the consumer
-        publish(&app, &[sms_changed("nobody", "555-9999")]).await;
+        app.publish(&sms_changed("nobody", "555-9999")).await;
         testkit::wait_until("the new number cached", async || cached_number(&app, &customer).await.as_deref() == Some("555-0002"))
             .await;
-        publish(&app, &[order_created("order-5", &customer)]).await;
+        app.publish(&order_created("order-5", &customer)).await;
         wait_for_notifications(&app, &customer, 1).await;
         let (_, body) = list(&app, &customer).await;
         let last = body["notifications"].as_array().and_then(|l| l.last().cloned()).unwrap_or_default();
         assert_eq!(last["smsNumber"], "555-0002", "{backend:?}");
-        assert!(dead_letters(&app, "notification-customers").await.is_empty(), "{backend:?}");
+        assert!(app.dead_letters("notification-customers").await.is_empty(), "{backend:?}");
         app.stop().await;
     }
 }
@@ -135,7 +135,7 @@ async fn a_customer_the_cache_never_saw_is_asked_of_the_customers_module() {
         let (status, body) = list(&app, "no-such-customer").await;
         assert_eq!((status, &body["code"], &body["message"]), (404, &Value::from(5), &Value::from("customer not found")));
 
-        publish(&app, &[order_created("order-9", &customer)]).await;
+        app.publish(&order_created("order-9", &customer)).await;
         let sent = wait_for_notifications(&app, &customer, 1).await;
         assert_eq!(
             kinds_and_texts(&sent),
@@ -143,9 +143,9 @@ async fn a_customer_the_cache_never_saw_is_asked_of_the_customers_module() {
             "{backend:?}"
         );
         // an order of a customer nobody knows is acknowledged without an SMS
-        publish(&app, &[order_created("order-10", "no-such-customer"), order_canceled("order-9", &customer)]).await;
+        app.publish_all(&[order_created("order-10", "no-such-customer"), order_canceled("order-9", &customer)]).await;
         wait_for_notifications(&app, &customer, 2).await;
-        assert!(dead_letters(&app, "notification-orders").await.is_empty(), "{backend:?}");
+        assert!(app.dead_letters("notification-orders").await.is_empty(), "{backend:?}");
         assert_eq!(list(&app, "no-such-customer").await.0, 404, "{backend:?}");
         app.stop().await;
         owner.stop().await;

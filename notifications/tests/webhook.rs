@@ -63,11 +63,11 @@ async fn the_webhook_gets_every_sms_as_json() {
         )
         .await;
         let customer = ddd::new_id();
-        publish(&app, &[customer_registered(&customer, "Dave", "555-0404")]).await;
+        app.publish(&customer_registered(&customer, "Dave", "555-0404")).await;
         wait_until_cached(&app, &customer).await;
         let created = order_created("order-w", &customer);
         let readied = order_readied("order-w", &customer, 12.5);
-        publish(&app, &[created.clone(), readied.clone()]).await;
+        app.publish_all(&[created.clone(), readied.clone()]).await;
 
         let sent = wait_for_notifications(&app, &customer, 2).await;
         let expected = [
@@ -101,17 +101,17 @@ async fn an_unreachable_webhook_records_nothing_and_dead_letters_the_event() {
         )
         .await;
         let customer = ddd::new_id();
-        publish(&app, &[customer_registered(&customer, "Eve", "555-0505")]).await;
+        app.publish(&customer_registered(&customer, "Eve", "555-0505")).await;
         wait_until_cached(&app, &customer).await;
         let created = order_created("order-x", &customer);
-        publish(&app, std::slice::from_ref(&created)).await;
+        app.publish(&created).await;
         testkit::wait_until("the event dead-lettered", async || {
-            !dead_letters(&app, "notification-orders").await.is_empty()
+            !app.dead_letters("notification-orders").await.is_empty()
         })
         .await;
-        let letters = dead_letters(&app, "notification-orders").await;
-        assert_eq!(letters[0].0, created.id, "{backend:?}");
-        assert!(letters[0].1.contains("the SMS gateway is unavailable"), "{backend:?}: {letters:?}");
+        let letters = app.dead_letters("notification-orders").await;
+        assert_eq!(letters[0].message_id, created.id, "{backend:?}");
+        assert!(letters[0].error.contains("the SMS gateway is unavailable"), "{backend:?}: {letters:?}");
         assert_eq!(hook.received().len(), 2, "{backend:?}");
         assert_eq!(list(&app, &customer).await.1, json!({ "notifications": [] }), "{backend:?}: nothing recorded");
         app.stop().await;

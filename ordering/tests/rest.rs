@@ -39,8 +39,8 @@ async fn orders_are_created_read_and_validated() {
         // the order is announced with its lines (the saga starts from it)
         let events = order_events(&app, &id).await;
         assert_eq!(events.len(), 1, "{backend:?}");
-        assert_eq!(events[0].0, "ordersapi.OrderCreated");
-        let created = orderingpb::OrderCreated::decode(events[0].1.as_slice()).expect("payload");
+        assert_eq!(events[0].name, "ordersapi.OrderCreated");
+        let created = orderingpb::OrderCreated::decode(events[0].payload.as_slice()).expect("payload");
         assert_eq!((created.customer_id.as_str(), created.payment_id.as_str()), ("c1", "pay1"));
         assert_eq!(created.shopping_id, "");
         let lines: Vec<(String, f64, i32)> =
@@ -89,7 +89,7 @@ async fn pending_orders_can_be_cancelled_once() {
         let names = order_event_names(&app, &id).await;
         assert_eq!(names, ["ordersapi.OrderCreated", "ordersapi.OrderCanceled"], "{backend:?}");
         let canceled =
-            orderingpb::OrderCanceled::decode(order_events(&app, &id).await[1].1.as_slice()).expect("payload");
+            orderingpb::OrderCanceled::decode(order_events(&app, &id).await[1].payload.as_slice()).expect("payload");
         assert_eq!(canceled, orderingpb::OrderCanceled { id, customer_id: "c1".into(), payment_id: "pay1".into() });
         app.stop().await;
     }

@@ -40,7 +40,7 @@ async fn an_order_gets_its_names_from_the_owners_in_other_processes() {
         let app = TestApp::spawn_with(backend, vec![Arc::new(search::SearchModule)], &["--rpc-services", &services])
             .await;
 
-        publish(&app, &[order_created("o-1", &customer, &[(&product, &store, 12.5, 2)])]).await;
+        app.publish(&order_created("o-1", &customer, &[(&product, &store, 12.5, 2)])).await;
         let order = wait_for_status(&app, "o-1", "New").await;
         assert_eq!(order["customerName"], "Carol", "{backend:?}");
         assert_eq!(
@@ -58,10 +58,10 @@ async fn an_order_gets_its_names_from_the_owners_in_other_processes() {
         );
 
         // ids nobody knows: the order is still projected, without names
-        publish(&app, &[order_created("o-2", "no-customer", &[("no-product", "no-store", 1.0, 1)])]).await;
+        app.publish(&order_created("o-2", "no-customer", &[("no-product", "no-store", 1.0, 1)])).await;
         let order = wait_for_status(&app, "o-2", "New").await;
         assert_eq!((&order["customerName"], &order["items"][0]["productName"]), (&json!(""), &json!("")));
-        assert!(dead_letters(&app, "search-orders").await.is_empty(), "{backend:?}");
+        assert!(app.dead_letters("search-orders").await.is_empty(), "{backend:?}");
         app.stop().await;
         owner.stop().await;
     }
@@ -78,7 +78,7 @@ async fn an_order_that_overtakes_the_caches_still_gets_its_names() {
         .await;
         let (customer, store, product) = given_owned_data(&app).await;
         // published at once: the order may well be handled before the cache consumers ran
-        publish(&app, &[order_created("o-1", &customer, &[(&product, &store, 12.5, 1)])]).await;
+        app.publish(&order_created("o-1", &customer, &[(&product, &store, 12.5, 1)])).await;
         let order = wait_for_status(&app, "o-1", "New").await;
         assert_eq!(order["customerName"], "Carol", "{backend:?}");
         assert_eq!(order["items"][0]["productName"], "Umbrella", "{backend:?}");
@@ -100,7 +100,7 @@ async fn an_order_that_overtakes_the_caches_still_gets_its_names() {
                 == 1
         })
         .await;
-        publish(&app, &[order_created("o-2", &customer, &[(&product, &store, 12.5, 1)])]).await;
+        app.publish(&order_created("o-2", &customer, &[(&product, &store, 12.5, 1)])).await;
         let order = wait_for_status(&app, "o-2", "New").await;
         assert_eq!(order["items"][0]["storeName"], "Big Shop", "{backend:?}");
         app.stop().await;

@@ -20,9 +20,9 @@ fn t(n: i64) -> i64 {
 
 /// Nine orders of two customers across two stores, in every status.
 async fn given_orders(app: &TestApp) {
-    publish(app, &[customer_registered("c-1", "Ann"), customer_registered("c-2", "Bob")]).await;
-    publish(app, &[store_created("s-1", "Toys"), store_created("s-2", "Books")]).await;
-    publish(app, &[
+    app.publish_all(&[customer_registered("c-1", "Ann"), customer_registered("c-2", "Bob")]).await;
+    app.publish_all(&[store_created("s-1", "Toys"), store_created("s-2", "Books")]).await;
+    app.publish_all(&[
         product_added("p-1", "s-1", "Robot", 1.10),
         product_added("p-2", "s-1", "Kite", 5.00),
         product_added("p-3", "s-2", "Novel", 9.99),
@@ -31,7 +31,7 @@ async fn given_orders(app: &TestApp) {
     wait_for_caches(app, 2, 2, 3).await;
     let (p1, p2, p3) = (("p-1", "s-1", 1.10), ("p-2", "s-1", 5.00), ("p-3", "s-2", 9.99));
     let line = |(p, s, price): (&'static str, &'static str, f64), q: i32| (p, s, price, q);
-    publish(app, &[
+    app.publish_all(&[
         order_created_at("o-1", "c-1", &[line(p1, 3)], t(0)),
         order_created_at("o-2", "c-1", &[line(p3, 1)], t(1)),
         order_created_at("o-3", "c-2", &[line(p2, 2), line(p3, 1)], t(2)),
@@ -43,7 +43,7 @@ async fn given_orders(app: &TestApp) {
         order_created_at("o-9", "c-2", &[line(p1, 2)], t(7)),
     ])
     .await;
-    publish(app, &[
+    app.publish_all(&[
         order_event("approved", "o-2", "c-1"),
         order_event("approved", "o-3", "c-2"),
         order_event("readied", "o-3", "c-2"),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use database::sqlx::{self, Row};
 use serde_json::{Value, json};
 use testkit::app::{AppBackend, TestApp, app_backends};
+use testkit::wire::assert_error;
 
 async fn spawn(backend: AppBackend) -> TestApp {
     TestApp::spawn(backend, vec![Arc::new(stores::StoresModule)]).await
@@ -28,12 +29,6 @@ async fn add_product(app: &TestApp, store_id: &str, name: &str, price: f64) -> S
         .await;
     assert_eq!(status, 200, "{body}");
     body["id"].as_str().expect("id").to_owned()
-}
-
-#[track_caller]
-fn assert_error(response: (u16, Value), status: u16, code: i64, message: &str) {
-    assert_eq!(response.0, status, "{}", response.1);
-    assert_eq!(response.1, json!({ "code": code, "message": message, "details": [] }));
 }
 
 #[track_caller]

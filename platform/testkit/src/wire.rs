@@ -1,6 +1,6 @@
 //! Talking to a running app the way a foreign client does: publishing messages and saga commands on its stream,
 //! reading what is on the stream (decoded from the original envelope with the contract types only), dead letters,
-//! metrics, and asserting the error JSON.
+//! metrics, and asserting the error JSON; and, for assertions about what a module wrote, its outbox.
 
 use std::time::Duration;
 
@@ -33,7 +33,12 @@ pub fn with_saga_metadata(app: &TestApp, mut message: messaging::Message, saga_i
 impl TestApp {
     /// Publishes `message` on the app's stream (the broker de-duplicates by message id).
     pub async fn publish(&self, message: &messaging::Message) {
-        self.app.stream.publish(std::slice::from_ref(message)).await.expect("published");
+        self.publish_all(std::slice::from_ref(message)).await;
+    }
+
+    /// Publishes `messages` on the app's stream in one batch, in order (as a producer's relay does).
+    pub async fn publish_all(&self, messages: &[messaging::Message]) {
+        self.app.stream.publish(messages).await.expect("published");
     }
 
     /// Puts the same message on the stream once more past the broker's de-duplication (another `Nats-Msg-Id`, or
@@ -150,6 +155,33 @@ impl TestApp {
         all.into_iter().filter(|d| d.durable == durable).collect()
     }
 
+    /// Everything module `module` wrote to its outbox, published or not, in write order (payload and metadata
+    /// decoded with the contract types).
+    pub async fn outbox(&self, module: &str) -> Vec<messaging::Message> {
+        let table = self.app.db.table(module, "outbox");
+        let select = format!("SELECT id, name, subject, data, metadata, sent_at FROM {table} ORDER BY seq");
+        sqlx::query(sqlx::AssertSqlSafe(select))
+            .fetch_all(self.app.db.pool())
+            .await
+            .expect("outbox rows")
+            .iter()
+            .map(|row| {
+                let data: Vec<u8> = row.try_get(3).expect("data");
+                let inner = contracts::am::EventMessageData::decode(data.as_slice()).expect("event envelope");
+                let metadata: Vec<u8> = row.try_get(4).expect("metadata");
+                messaging::Message {
+                    id: row.try_get(0).expect("id"),
+                    name: row.try_get(1).expect("name"),
+                    subject: row.try_get(2).expect("subject"),
+                    payload: inner.payload,
+                    metadata: serde_json::from_slice(&metadata).expect("metadata object"),
+                    occurred_at: micros(inner.occurred_at),
+                    sent_at: row.try_get(5).expect("sent_at"),
+                }
+            })
+            .collect()
+    }
+
     /// The Prometheus exposition of `/metrics`.
     pub async fn metrics(&self) -> String {
         let url = format!("{}/metrics", self.base_url);
@@ -174,9 +206,6 @@ fn decode_foreign(subject: &str, bytes: &[u8]) -> Option<messaging::Message> {
         Value::Object(map) => map,
         _ => Default::default(),
     };
-    let micros = |t: Option<contracts::pbjson_types::Timestamp>| {
-        t.map(|t| t.seconds * 1_000_000 + i64::from(t.nanos) / 1000).unwrap_or_default()
-    };
     Some(messaging::Message {
         id: outer.id,
         name: outer.name,
@@ -186,4 +215,9 @@ fn decode_foreign(subject: &str, bytes: &[u8]) -> Option<messaging::Message> {
         occurred_at: micros(inner.occurred_at),
         sent_at: micros(outer.sent_at),
     })
+}
+
+/// µs since the epoch of a protobuf timestamp, 0 when absent.
+fn micros(t: Option<contracts::pbjson_types::Timestamp>) -> i64 {
+    t.map(|t| t.seconds * 1_000_000 + i64::from(t.nanos) / 1000).unwrap_or_default()
 }

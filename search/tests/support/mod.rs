@@ -1,5 +1,6 @@
-//! Helpers shared by the search suites: spawning the module, publishing the integration events it consumes as
-//! their producers would, re-sending a message past the broker's de-duplication, and reading the read model.
+//! Helpers shared by the search suites: spawning the module, building the integration events it consumes as their
+//! producers would, and reading the read model (publishing, also past the broker's de-duplication, and dead letters
+//! are `testkit::wire`'s).
 #![allow(dead_code)]
 
 use std::sync::Arc;
@@ -8,7 +9,7 @@ use contracts::names;
 use contracts::pbjson_types::Timestamp;
 use contracts::{customerspb, orderingpb, storespb};
 use database::sqlx::{self, Row};
-use messaging::{Message, encode_stream_message};
+use messaging::Message;
 use serde_json::{Value, json};
 use testkit::app::{AppBackend, TestApp};
 
@@ -16,11 +17,6 @@ pub use testkit::app::app_backends;
 
 pub async fn spawn(backend: AppBackend) -> TestApp {
     TestApp::spawn(backend, vec![Arc::new(search::SearchModule)]).await
-}
-
-/// Publishes `messages` onto the app's stream as a foreign producer would.
-pub async fn publish(app: &TestApp, messages: &[Message]) {
-    app.app.stream.publish(messages).await.expect("published");
 }
 
 pub fn customer_registered(id: &str, name: &str) -> Message {
@@ -125,40 +121,6 @@ pub fn order_event(kind: &str, order: &str, customer: &str) -> Message {
     }
 }
 
-/// Puts `message` on the stream once more past the broker's de-duplication (another `Nats-Msg-Id`, or another
-/// stream row), so that only the module's inbox can recognise it.
-pub async fn resend_past_broker_dedup(app: &TestApp, message: &Message) {
-    let bytes = encode_stream_message(message);
-    let subject = format!("{}.{}", app.stream_name, message.subject);
-    let redelivery = format!("redelivery-{}", ddd::new_id());
-    match app.backend {
-        AppBackend::PostgresNats => {
-            let url = std::env::var("TEST_NATS_URL").expect("TEST_NATS_URL");
-            let client = async_nats::connect(url).await.expect("connect to NATS");
-            let js = async_nats::jetstream::new(client);
-            let mut headers = async_nats::HeaderMap::new();
-            headers.insert("Nats-Msg-Id", redelivery.as_str());
-            js.publish_with_headers(subject, headers, bytes.into())
-                .await
-                .expect("publish")
-                .await
-                .expect("publish acknowledged");
-        }
-        AppBackend::Embedded | AppBackend::PostgresOnly => {
-            let table = app.app.db.table("messaging", "stream_messages");
-            let insert = format!("INSERT INTO {table} (id, subject, data, published_at) VALUES ($1, $2, $3, $4)");
-            sqlx::query(sqlx::AssertSqlSafe(insert))
-                .bind(redelivery)
-                .bind(subject)
-                .bind(bytes)
-                .bind(database::now_micros())
-                .execute(app.app.db.pool())
-                .await
-                .expect("raw stream row");
-        }
-    }
-}
-
 /// How many rows a table of the search module has.
 pub async fn count(app: &TestApp, table: &str) -> i64 {
     let table = app.app.db.table("search", table);
@@ -233,18 +195,4 @@ pub async fn all_pages(app: &TestApp, filters: Value, limit: i32) -> (Vec<String
 pub fn rfc3339(micros: i64) -> Value {
     let ts = Timestamp { seconds: micros.div_euclid(1_000_000), nanos: (micros.rem_euclid(1_000_000) * 1000) as i32 };
     serde_json::to_value(ts).expect("timestamp JSON")
-}
-
-/// The dead letters of a durable: (message id, error).
-pub async fn dead_letters(app: &TestApp, durable: &str) -> Vec<(String, String)> {
-    let table = app.app.db.table("messaging", "dead_letters");
-    let select = format!("SELECT message_id, error FROM {table} WHERE durable = $1 ORDER BY seq");
-    sqlx::query(sqlx::AssertSqlSafe(select))
-        .bind(durable)
-        .fetch_all(app.app.db.pool())
-        .await
-        .expect("dead letters")
-        .iter()
-        .map(|row| (row.try_get(0).expect("id"), row.try_get(1).expect("error")))
-        .collect()
 }
