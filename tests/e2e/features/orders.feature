@@ -13,6 +13,7 @@ Feature: The order lifecycle
     When "Ada Lovelace" checks out the basket
     Then the order becomes "approved"
     And the shopping list of the order is not "canceled"
+    And one trace runs from the checkout to the approval
 
   Scenario: A second checkout of the same basket is refused
     Given "Ada Lovelace" authorized a payment of 3.30

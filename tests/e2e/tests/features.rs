@@ -215,6 +215,42 @@ async fn shopping_list_is_not(w: &mut Mall, status: String) {
     w.eventually("the saga to complete", &format!("/api/cosec/sagas/{order}"), |v| v["saga"]["status"] == "completed").await;
 }
 
+/// The trace id of a message (`traceparent` = `00-<trace id>-<span id>-<flags>`).
+fn trace_id(message: &messaging::Message) -> String {
+    let parent = message.meta_str("traceparent").unwrap_or_else(|| panic!("{} carries no traceparent", message.name));
+    parent.split('-').nth(1).unwrap_or_default().to_owned()
+}
+
+#[then("one trace runs from the checkout to the approval")]
+async fn one_trace(w: &mut Mall) {
+    use prost::Message as _;
+    let order = w.order();
+    let checkout = w
+        .app
+        .wait_for_message("baskets.events.Basket", "the checkout event", |m| {
+            m.name == "basketsapi.BasketCheckedOut"
+                && contracts::basketspb::BasketCheckedOut::decode(m.payload.as_slice()).is_ok_and(|e| e.id == order)
+        })
+        .await;
+    let approved = w
+        .app
+        .wait_for_message("ordering.events.Order", "the approval event", |m| {
+            m.name == "ordersapi.OrderApproved"
+                && contracts::orderingpb::OrderApproved::decode(m.payload.as_slice()).is_ok_and(|e| e.id == order)
+        })
+        .await;
+    let authorize = w
+        .app
+        .wait_for_message("customers.commands", "the authorize command", |m| {
+            m.meta_str("COMMAND_SAGA_ID") == Some(order.as_str())
+        })
+        .await;
+    let trace = trace_id(&checkout);
+    assert_eq!(trace.len(), 32, "a W3C trace id: {trace}");
+    assert_eq!(trace_id(&authorize), trace, "the saga's commands continue the checkout's trace");
+    assert_eq!(trace_id(&approved), trace, "the approval continues the checkout's trace");
+}
+
 #[then(expr = "the payment is {string}")]
 async fn payment_is(w: &mut Mall, status: String) {
     let payment = w.payment.clone().expect("a payment");
