@@ -31,7 +31,8 @@ struct Inner {
     db: Database,
     name: String,
     channel: String,
-    changed: watch::Sender<u64>,
+    /// One wake-up per subject: a publish wakes only the consumers of the subjects it wrote to.
+    wakeups: std::sync::Mutex<std::collections::HashMap<String, watch::Sender<u64>>>,
     insert: Sql,
     ensure_cursor: Sql,
     lease: Sql,
@@ -49,13 +50,12 @@ impl DbStream {
         let messages = db.table("messaging", "stream_messages");
         let cursors = db.table("messaging", "stream_cursors");
         let channel = format!("mallbots_stream_{}", name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
-        let (changed, _) = watch::channel(0);
         let stream = DbStream {
             inner: Arc::new(Inner {
                 db: db.clone(),
                 name: name.to_owned(),
                 channel,
-                changed,
+                wakeups: Default::default(),
                 insert: Sql::new(format!(
                     "INSERT INTO {messages} (id, subject, data, published_at) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT (id) DO NOTHING"
@@ -103,15 +103,32 @@ impl DbStream {
             return;
         }
         tokio::spawn(async move {
-            while listener.recv().await.is_ok() {
+            while let Ok(notification) = listener.recv().await {
                 let Some(inner) = inner.upgrade() else { break };
-                inner.changed.send_modify(|n| *n = n.wrapping_add(1));
+                for subject in notification.payload().split(',').filter(|s| !s.is_empty()) {
+                    inner.wake(subject);
+                }
             }
         });
     }
 
     fn full_subject(&self, subject: &str) -> String {
         format!("{}.{}", self.inner.name, subject)
+    }
+}
+
+impl Inner {
+    /// The wake-up receiver of the consumers of `subject`.
+    fn wakeup(&self, subject: &str) -> watch::Receiver<u64> {
+        let mut wakeups = self.wakeups.lock().unwrap_or_else(|p| p.into_inner());
+        wakeups.entry(subject.to_owned()).or_insert_with(|| watch::channel(0).0).subscribe()
+    }
+
+    fn wake(&self, subject: &str) {
+        let wakeups = self.wakeups.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(sender) = wakeups.get(subject) {
+            sender.send_modify(|n| *n = n.wrapping_add(1));
+        }
     }
 }
 
@@ -143,11 +160,20 @@ impl Stream for DbStream {
                 .execute(tx.conn())
                 .await?;
         }
+        let mut subjects: Vec<String> = messages.iter().map(|m| self.full_subject(&m.subject)).collect();
+        subjects.sort();
+        subjects.dedup();
         if inner.db.backend() == Backend::Postgres {
-            sqlx::query("SELECT pg_notify($1, '')").bind(&inner.channel).execute(tx.conn()).await?;
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(&inner.channel)
+                .bind(subjects.join(","))
+                .execute(tx.conn())
+                .await?;
         }
         tx.commit().await?;
-        inner.changed.send_modify(|n| *n = n.wrapping_add(1));
+        for subject in &subjects {
+            inner.wake(subject);
+        }
         Ok(())
     }
 
@@ -205,7 +231,7 @@ struct DbConsumer {
 
 impl DbConsumer {
     async fn run(mut self) {
-        let mut changed = self.stream.inner.changed.subscribe();
+        let mut changed = self.stream.inner.wakeup(&self.full_subject);
         let mut last_replay_check = std::time::Instant::now();
         loop {
             if self.shutdown.is_cancelled() {
@@ -258,6 +284,7 @@ impl DbConsumer {
         }
         let now = database::now_micros();
         if self.lease_until < now + (LEASE.as_micros() as i64) / 2 {
+            let held = self.lease_until > now;
             let until = now + LEASE.as_micros() as i64;
             let leased =
                 sqlx::query(inner.lease.q()).bind(&durable).bind(&self.owner).bind(until).bind(now).execute(pool).await?;
@@ -266,9 +293,14 @@ impl DbConsumer {
                 return Ok(0);
             }
             self.lease_until = until;
+            if !held {
+                // A lease (re)gained: another owner may have moved the cursor meanwhile.
+                let position: i64 = sqlx::query(inner.position.q()).bind(&durable).fetch_one(pool).await?.try_get(0)?;
+                self.known_position = position;
+            }
         }
-        let position: i64 = sqlx::query(inner.position.q()).bind(&durable).fetch_one(pool).await?.try_get(0)?;
-        self.known_position = position;
+        // While the lease is held only this consumer advances the cursor, so the known position is the cursor.
+        let position = self.known_position;
         let rows = sqlx::query(inner.fetch.q()).bind(&self.full_subject).bind(position).fetch_all(pool).await?;
         let mut handled = 0;
         for row in &rows {

@@ -73,7 +73,7 @@ impl Outbox {
                 "SELECT id, name, subject, data, metadata, sent_at FROM {t} WHERE published_at IS NULL \
                  ORDER BY seq LIMIT $1"
             )),
-            mark: Sql::new(format!("UPDATE {t} SET published_at = $1 WHERE id = $2")),
+            mark: Sql::new(format!("UPDATE {t} SET published_at = $1 WHERE id IN")),
             prune: Sql::new(format!("DELETE FROM {t} WHERE published_at IS NOT NULL AND published_at < $1")),
             lag: Sql::new(format!("SELECT COUNT(*), MIN(sent_at) FROM {t} WHERE published_at IS NULL")),
         }
@@ -166,10 +166,17 @@ impl OutboxRelay {
         Ok(messages.len())
     }
 
+    /// Marks the published rows in one statement (`id IN ($2, …)`, one placeholder per message).
     async fn mark(&self, tx: &mut Transaction, messages: &[Message]) -> Result<(), crate::StreamError> {
         let now = database::now_micros();
-        for message in messages {
-            sqlx::query(self.mark.q()).bind(now).bind(&message.id).execute(tx.conn()).await?;
+        for chunk in messages.chunks(self.settings.batch_size.clamp(1, 500) as usize) {
+            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!("{} ({})", self.mark.as_str(), placeholders.join(", "));
+            let mut query = sqlx::query(database::sqlx::AssertSqlSafe(sql)).bind(now);
+            for message in chunk {
+                query = query.bind(&message.id);
+            }
+            query.execute(tx.conn()).await?;
         }
         Ok(())
     }
