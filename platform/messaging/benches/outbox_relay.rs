@@ -14,9 +14,8 @@ use messaging::{JetStream, Message, Outbox, RelaySettings, Stream};
 use tokio_util::sync::CancellationToken;
 
 const MESSAGES: usize = 5000;
-const WRITERS: usize = 8;
 
-async fn run(label: &str, db_url: &str, nats_url: &str) {
+async fn run(label: &str, db_url: &str, nats_url: &str, writers: usize) {
     let ns = format!("b{}_", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     let db = Database::connect(db_url, &ns).await.expect("db");
     db.migrate("bench", &[Migration { version: 1, description: "outbox", sql: messaging::MODULE_TABLES_SQL }])
@@ -32,32 +31,28 @@ async fn run(label: &str, db_url: &str, nats_url: &str) {
     let stop = CancellationToken::new();
     let relay = tokio::spawn(outbox.relay(&db, stream.clone() as Arc<dyn Stream>, RelaySettings::default()).run(stop.clone()));
 
-    let receiver = {
-        let committed = committed.clone();
-        tokio::spawn(async move {
-            let mut latencies = Vec::with_capacity(MESSAGES);
-            let mut last = Instant::now();
-            while latencies.len() < MESSAGES {
-                let Ok(Some(msg)) = tokio::time::timeout(Duration::from_secs(30), sub.next()).await else { break };
-                let now = Instant::now();
-                let Ok(m) = messaging::decode_stream_message("x", &msg.payload) else { continue };
-                if let Some(at) = committed.lock().expect("lock").get(&m.id) {
-                    latencies.push(now.duration_since(*at));
-                    last = now;
-                }
+    // Arrivals are joined with commit times at the end: a message may reach the subscriber before its writer
+    // has even recorded that the commit returned.
+    let receiver = tokio::spawn(async move {
+        let mut arrivals = Vec::with_capacity(MESSAGES);
+        while arrivals.len() < MESSAGES {
+            let Ok(Some(msg)) = tokio::time::timeout(Duration::from_secs(30), sub.next()).await else { break };
+            let now = Instant::now();
+            if let Ok(m) = messaging::decode_stream_message("x", &msg.payload) {
+                arrivals.push((m.id, now));
             }
-            (latencies, last)
-        })
-    };
+        }
+        arrivals
+    });
 
     let started = Instant::now();
-    let mut writers = Vec::new();
-    for _ in 0..WRITERS {
+    let mut tasks = Vec::new();
+    for _ in 0..writers {
         let db = db.clone();
         let outbox = outbox.clone();
         let committed = committed.clone();
-        writers.push(tokio::spawn(async move {
-            for _ in 0..MESSAGES / WRITERS {
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..MESSAGES / writers {
                 let msg = Message::new("bench.events.Thing", "benchapi.ThingHappened", contracts::storespb::StoreCreated {
                     id: ddd::new_id(),
                     name: "bench".into(),
@@ -71,10 +66,16 @@ async fn run(label: &str, db_url: &str, nats_url: &str) {
             }
         }));
     }
-    for w in writers {
+    for w in tasks {
         w.await.expect("writer");
     }
-    let (mut latencies, last) = receiver.await.expect("receiver");
+    let arrivals = receiver.await.expect("receiver");
+    let committed = committed.lock().expect("lock").clone();
+    let last = arrivals.iter().map(|(_, at)| *at).max().unwrap_or_else(Instant::now);
+    let mut latencies: Vec<Duration> = arrivals
+        .iter()
+        .filter_map(|(id, at)| committed.get(id).map(|c| at.saturating_duration_since(*c)))
+        .collect();
     stop.cancel();
     let _ = relay.await;
     let _ = stream.delete_stream().await;
@@ -82,7 +83,7 @@ async fn run(label: &str, db_url: &str, nats_url: &str) {
     let pct = |p: f64| latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1))).copied().unwrap_or_default();
     let rate = latencies.len() as f64 / last.duration_since(started).as_secs_f64();
     println!(
-        "| {label} | {WRITERS} | {} | {rate:.0} | {:.2} | {:.2} |",
+        "| {label} | {writers} | {} | {rate:.0} | {:.2} | {:.2} |",
         latencies.len(),
         pct(0.50).as_secs_f64() * 1e3,
         pct(0.99).as_secs_f64() * 1e3
@@ -96,9 +97,12 @@ async fn main() {
     println!("|---|---:|---:|---:|---:|---:|");
     let dir = std::env::temp_dir().join(format!("mallbots-bench-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).expect("dir");
-    run("SQLite", &format!("sqlite://{}", dir.join("relay.db").display()), &nats).await;
-    if let Some(pg) = std::env::var("BENCH_DATABASE_URL").or_else(|_| std::env::var("TEST_DATABASE_URL")).ok() {
-        run("PostgreSQL", &pg, &nats).await;
+    let pg = std::env::var("BENCH_DATABASE_URL").or_else(|_| std::env::var("TEST_DATABASE_URL")).ok();
+    for writers in [1, 8] {
+        run("SQLite", &format!("sqlite://{}", dir.join(format!("relay{writers}.db")).display()), &nats, writers).await;
+        if let Some(pg) = &pg {
+            run("PostgreSQL", pg, &nats, writers).await;
+        }
     }
     let _ = std::fs::remove_dir_all(dir);
 }
