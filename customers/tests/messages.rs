@@ -181,6 +181,24 @@ async fn unanswerable_commands_are_dead_lettered_and_the_consumer_moves_on() {
         assert!(dead[1].error.contains("COMMAND_REPLY_CHANNEL"), "{backend:?}: {dead:?}");
         let replies = app.stream_messages(COSEC_CREATE_ORDER_REPLIES).await;
         assert_eq!(replies.len(), 1, "{backend:?}: only the good command was answered");
+
+        // The admin API lists, replays and discards them.
+        let (status, listed) = app.get("/api/admin/deadletters").await;
+        assert_eq!(status, 200, "{listed}");
+        let listed = listed["deadLetters"].as_array().expect("a list").clone();
+        assert!(listed.iter().any(|d| d["messageId"] == garbage.id.as_str() && d["durable"] == DURABLE), "{listed:?}");
+        let seq = |id: &str| listed.iter().find(|d| d["messageId"] == id).and_then(|d| d["seq"].as_i64()).expect("seq");
+        let (status, _) = app.call("POST", &format!("/api/admin/deadletters/{}/replay", seq(&garbage.id)), None).await;
+        assert_eq!(status, 200, "{backend:?}: replay requested");
+        let (status, _) = app.delete(&format!("/api/admin/deadletters/{}", seq(&no_channel.id))).await;
+        assert_eq!(status, 200, "{backend:?}: discarded");
+        testkit::wire::assert_error(app.delete("/api/admin/deadletters/999999999").await, 404, 5, "dead letter not found");
+        // The replayed garbage fails again (a new dead letter), the discarded one is gone.
+        testkit::wait_until("the replay to run", async || {
+            let dead = app.dead_letters(DURABLE).await;
+            dead.iter().all(|d| d.message_id != no_channel.id) && dead.iter().any(|d| d.message_id == garbage.id && !d.replay_requested)
+        })
+        .await;
         app.stop().await;
     }
 }

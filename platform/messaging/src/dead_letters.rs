@@ -8,6 +8,7 @@ use database::{Database, DbError, Sql};
 
 /// One dead letter as listed by the CLI and the admin API.
 #[derive(Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DeadLetter {
     pub seq: i64,
     pub durable: String,

@@ -134,6 +134,9 @@ pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Res
     let operations = axum::Router::new()
         .route("/readiness", get(readiness))
         .route("/metrics", get(metrics))
+        .route("/api/admin/deadletters", get(list_dead_letters))
+        .route("/api/admin/deadletters/{seq}", axum::routing::delete(discard_dead_letter))
+        .route("/api/admin/deadletters/{seq}/replay", axum::routing::post(replay_dead_letter))
         .with_state(health);
     let router = router
         .merge(crate::docs_routes(&documents))
@@ -231,6 +234,47 @@ async fn readiness(State(health): State<Health>) -> impl IntoResponse {
     });
     let status = if db.is_ok() && broker.is_ok() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, axum::Json(body))
+}
+
+#[derive(serde::Deserialize)]
+struct ListQuery {
+    limit: Option<i64>,
+}
+
+/// `GET /api/admin/deadletters?limit=N`: unresolved dead letters, oldest first.
+async fn list_dead_letters(
+    State(health): State<Health>,
+    axum::extract::Query(query): axum::extract::Query<ListQuery>,
+) -> axum::response::Response {
+    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
+    match DeadLetters::new(&health.db).list(limit).await {
+        Ok(letters) => axum::Json(serde_json::json!({ "deadLetters": letters })).into_response(),
+        Err(err) => crate::error_response(&crate::internal(&err)),
+    }
+}
+
+/// `POST /api/admin/deadletters/{seq}/replay`: the owning consumer runs the message again.
+async fn replay_dead_letter(
+    State(health): State<Health>,
+    axum::extract::Path(seq): axum::extract::Path<i64>,
+) -> axum::response::Response {
+    dead_letter_action(DeadLetters::new(&health.db).replay(seq).await)
+}
+
+/// `DELETE /api/admin/deadletters/{seq}`: drops a dead letter for good.
+async fn discard_dead_letter(
+    State(health): State<Health>,
+    axum::extract::Path(seq): axum::extract::Path<i64>,
+) -> axum::response::Response {
+    dead_letter_action(DeadLetters::new(&health.db).discard(seq).await)
+}
+
+fn dead_letter_action(result: Result<bool, database::DbError>) -> axum::response::Response {
+    match result {
+        Ok(true) => axum::Json(serde_json::json!({})).into_response(),
+        Ok(false) => crate::error_response(&tonic::Status::not_found("dead letter not found")),
+        Err(err) => crate::error_response(&crate::internal(&err)),
+    }
 }
 
 async fn metrics(State(health): State<Health>) -> impl IntoResponse {

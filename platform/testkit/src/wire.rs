@@ -19,6 +19,16 @@ pub fn assert_error(response: (u16, Value), status: u16, code: i64, message: &st
     assert_eq!(response.1, json!({ "code": code, "message": message, "details": [] }));
 }
 
+/// Asserts a generic saga reply: `am.Success` with outcome `SUCCESS` (or `am.Failure` with `FAILURE`) to
+/// `cosec.CreateOrder`; `what` names the step in the failure message.
+#[track_caller]
+pub fn assert_outcome(reply: &messaging::Message, success: bool, what: &str) {
+    use contracts::names::{FAILURE, FAILURE_REPLY, REPLY_OUTCOME, REPLY_SAGA_NAME, SUCCESS, SUCCESS_REPLY};
+    let (name, outcome) = if success { (SUCCESS_REPLY, SUCCESS) } else { (FAILURE_REPLY, FAILURE) };
+    assert_eq!((reply.name.as_str(), reply.meta_str(REPLY_OUTCOME)), (name, Some(outcome)), "{what}: {reply:?}");
+    assert_eq!(reply.meta_str(REPLY_SAGA_NAME), Some(contracts::names::COSEC_CREATE_ORDER_SAGA), "{what}");
+}
+
 /// Adds the saga metadata cosec puts on a command (`COMMAND_REPLY_CHANNEL`, `COMMAND_SAGA_ID`,
 /// `COMMAND_SAGA_NAME`, `COMMAND_ID`).
 pub fn with_saga_metadata(app: &TestApp, mut message: messaging::Message, saga_id: &str) -> messaging::Message {
