@@ -18,7 +18,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{Message, MessageHandler, Stream, StreamError, Subscription, encode_stream_message};
 
-const LEASE: Duration = Duration::from_secs(30);
+/// How long a consumer holds its durable without renewing: the longest pause a replica that crashed imposes on the
+/// next owner of its durables.
+const LEASE: Duration = Duration::from_secs(10);
 const FALLBACK_TICK: Duration = Duration::from_millis(250);
 
 /// A stream stored in a database.
@@ -84,8 +86,14 @@ impl DbStream {
                 )),
             }),
         };
-        if db.backend() == Backend::Postgres {
-            stream.listen_for_other_processes().await;
+        match db.backend() {
+            Backend::Postgres => stream.listen_for_other_processes().await,
+            // A SQLite file has one process: leases left by a crashed predecessor are void at once.
+            Backend::Sqlite => {
+                sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {cursors} SET lease_until = 0")))
+                    .execute(db.pool())
+                    .await?;
+            }
         }
         Ok(stream)
     }

@@ -243,8 +243,8 @@ impl<D: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> Orchestrat
     async fn retry_or_give_up(&self, tx: &mut Transaction, instance: &mut SagaInstance<D>) -> Result<(), SagaError> {
         let Some(pending) = instance.pending.clone() else { return Ok(()) };
         if pending.attempts < self.definition.max_attempts {
-            let step = self.step(pending.step).expect("pending step exists");
-            let build = if pending.compensation { step.compensation } else { step.action };
+            // A pending step the definition no longer has (a saga persisted by another version) cannot be resent.
+            let build = self.step(pending.step).and_then(|s| if pending.compensation { s.compensation } else { s.action });
             if let Some(build) = build {
                 self.send(tx, instance, pending.step, pending.compensation, build, pending.attempts + 1).await?;
                 self.note(instance, "retried", format!("attempt {}", pending.attempts + 1));
