@@ -6,11 +6,11 @@ mod support;
 
 use std::collections::HashSet;
 
-use contracts::{depotpb, orderingpb};
-use prost::Message as _;
+use contracts::{depotpb, names, orderingpb};
 use serde_json::json;
 use support::*;
 use testkit::app::TestApp;
+use testkit::wire::assert_outcome;
 
 const CREATE: &str = "depotapi.CreateShoppingListCommand";
 const CANCEL: &str = "depotapi.CancelShoppingListCommand";
@@ -31,14 +31,14 @@ fn create_command(order_id: &str, lines: &[(&str, &str, i32)]) -> depotpb::Creat
 
 /// Sends `CreateShoppingListCommand`; returns (success, list id) from the `CreatedShoppingListReply`.
 async fn create_by_command(app: &TestApp, order_id: &str, lines: &[(&str, &str, i32)]) -> (bool, String) {
-    let reply = command(app, CREATE, create_command(order_id, lines)).await;
+    let reply = app.command(command(app, CREATE, create_command(order_id, lines))).await;
     assert_eq!(reply.name, "depotapi.CreatedShoppingListReply", "{reply:?}");
-    let created = depotpb::CreatedShoppingList::decode(reply.payload.as_slice()).expect("reply payload");
-    (reply.meta("REPLY_OUTCOME") == Some("SUCCESS"), created.id)
+    let created: depotpb::CreatedShoppingList = reply.decode().expect("reply payload");
+    (reply.meta_str("REPLY_OUTCOME") == Some("SUCCESS"), created.id)
 }
 
-async fn cancel(app: &TestApp, id: &str) -> Wire {
-    command(app, CANCEL, depotpb::CancelShoppingList { id: id.to_owned() }).await
+async fn cancel(app: &TestApp, id: &str) -> messaging::Message {
+    app.command(command(app, CANCEL, depotpb::CancelShoppingList { id: id.to_owned() })).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -60,7 +60,7 @@ async fn create_shopping_list_commands_are_idempotent_per_order() {
 
         let (ok, id) = create_by_command(&app, &ddd::new_id(), &[(&p1, &store, 1), (&ddd::new_id(), &store, 1)]).await;
         assert_eq!((ok, id.as_str()), (false, ""), "{backend:?}: an unknown product fails the command");
-        assert!(dead_letters(&app, "depot-commands").await.is_empty(), "{backend:?}: refusals are answers");
+        assert!(app.dead_letters("depot-commands").await.is_empty(), "{backend:?}: refusals are answers");
         app.stop().await;
     }
 }
@@ -96,7 +96,7 @@ async fn initiate_and_cancel_commands_follow_the_rules() {
 
 async fn order_canceled(app: &TestApp, order_id: &str) {
     let event = orderingpb::OrderCanceled { id: order_id.into(), customer_id: "c".into(), payment_id: "p".into() };
-    publish(app, "ordering.events.Order", "ordersapi.OrderCanceled", event.encode_to_vec(), Default::default()).await;
+    app.publish(&messaging::Message::new(names::ORDERING_ORDER_EVENTS, "ordersapi.OrderCanceled", event)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -120,7 +120,7 @@ async fn a_canceled_order_cancels_its_list_unless_completed() {
         order_canceled(&app, &open_order).await;
         testkit::wait_until("the open list canceled", async || list(&app, &open).await["status"] == "canceled").await;
         assert_eq!(list(&app, &done).await["status"], "completed", "{backend:?}");
-        assert!(dead_letters(&app, "depot-orders").await.is_empty(), "{backend:?}");
+        assert!(app.dead_letters("depot-orders").await.is_empty(), "{backend:?}");
         app.stop().await;
     }
 }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde_json::json;
 use support::*;
 use testkit::app::TestApp;
+use testkit::wire::{assert_error, assert_outcome};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_list_has_a_stop_per_store_and_duplicate_lines_add_up() {
@@ -126,7 +127,7 @@ async fn an_initiated_list_is_assigned_then_completed_and_published() {
         assert_eq!(published, [(id.clone(), order.clone())], "{backend:?}");
         assert_error(app.put(&format!("{path}/complete"), json!({})).await, 400, 3, "the shopping list cannot be completed");
         assert_error(app.post(&path, json!({})).await, 400, 3, "the shopping list cannot be canceled");
-        assert_eq!(outbox(&app).await.len(), 2, "{backend:?}: the initiate reply and one ShoppingListCompleted");
+        assert_eq!(app.outbox("depot").await.len(), 2, "{backend:?}: the initiate reply and one ShoppingListCompleted");
         app.stop().await;
     }
 }

@@ -86,7 +86,7 @@ async fn payments_and_invoices_over_grpc() {
         ] {
             assert_status(result, Code::NotFound, "invoice not found");
         }
-        assert_eq!(outbox(&app).await.len(), 1, "{backend:?}: one InvoicePaid");
+        assert_eq!(app.outbox("payments").await.len(), 1, "{backend:?}: one InvoicePaid");
         app.stop().await;
     }
 }

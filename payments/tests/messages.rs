@@ -6,35 +6,35 @@ mod support;
 
 use std::sync::Arc;
 
-use contracts::{orderingpb, paymentspb};
-use prost::Message as _;
+use contracts::{names, orderingpb, paymentspb};
 use serde_json::json;
 use support::*;
 use testkit::app::TestApp;
+use testkit::wire::{assert_error, assert_outcome};
 
 const CONFIRM: &str = "paymentsapi.ConfirmPayment";
 const VOID: &str = "paymentsapi.VoidPayment";
 
-fn confirm(id: &str, amount: f64, order_id: &str, customer_id: &str) -> paymentspb::ConfirmPayment {
-    paymentspb::ConfirmPayment {
+/// `ConfirmPayment` as the saga sends it.
+fn confirm(app: &TestApp, id: &str, amount: f64, order_id: &str, customer_id: &str) -> messaging::Message {
+    let payload = paymentspb::ConfirmPayment {
         id: id.into(),
         amount,
         order_id: order_id.into(),
         customer_id: customer_id.into(),
-    }
+    };
+    command(app, CONFIRM, payload)
+}
+
+/// `VoidPayment` as the saga sends it.
+fn void(app: &TestApp, id: &str) -> messaging::Message {
+    command(app, VOID, paymentspb::VoidPayment { id: id.into() })
 }
 
 async fn payment(app: &TestApp, id: &str) -> serde_json::Value {
     let (status, body) = app.get(&format!("/api/payments/{id}")).await;
     assert_eq!(status, 200, "{body}");
     body["payment"].clone()
-}
-
-#[track_caller]
-fn assert_outcome(reply: &Wire, success: bool, what: &str) {
-    let (name, outcome) = if success { ("am.Success", "SUCCESS") } else { ("am.Failure", "FAILURE") };
-    assert_eq!((reply.name.as_str(), reply.meta("REPLY_OUTCOME")), (name, Some(outcome)), "{what}: {reply:?}");
-    assert_eq!(reply.meta("REPLY_SAGA_NAME"), Some("cosec.CreateOrder"), "{what}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -44,29 +44,29 @@ async fn confirm_payment_checks_owner_amount_and_single_use() {
         let p = authorize(&app, "c-1", 3.30).await;
         let (o1, o2) = (ddd::new_id(), ddd::new_id());
 
-        let reply = command(&app, CONFIRM, confirm(&p, 3.30, &o1, "c-2")).await;
+        let reply = app.command(confirm(&app, &p, 3.30, &o1, "c-2")).await;
         assert_outcome(&reply, false, "another customer's payment");
-        let reply = command(&app, CONFIRM, confirm(&p, 3.31, &o1, "c-1")).await;
+        let reply = app.command(confirm(&app, &p, 3.31, &o1, "c-1")).await;
         assert_outcome(&reply, false, "too small");
-        let reply = command(&app, CONFIRM, confirm(&ddd::new_id(), 1.0, &o1, "c-1")).await;
+        let reply = app.command(confirm(&app, &ddd::new_id(), 1.0, &o1, "c-1")).await;
         assert_outcome(&reply, false, "unknown payment");
         assert_eq!(payment(&app, &p).await["status"], "authorized", "{backend:?}: refusals change nothing");
 
         // 3 × 1.10 as the saga computes it in doubles is 3.3000000000000003: exact cents make it 3.30
-        let reply = command(&app, CONFIRM, confirm(&p, 1.10 * 3.0, &o1, "c-1")).await;
+        let reply = app.command(confirm(&app, &p, 1.10 * 3.0, &o1, "c-1")).await;
         assert_outcome(&reply, true, "exactly covered");
         assert_eq!(
             payment(&app, &p).await,
             json!({ "id": p, "customerId": "c-1", "amount": 3.3, "orderId": o1, "status": "confirmed" }),
             "{backend:?}"
         );
-        let reply = command(&app, CONFIRM, confirm(&p, 3.30, &o1, "c-1")).await;
+        let reply = app.command(confirm(&app, &p, 3.30, &o1, "c-1")).await;
         assert_outcome(&reply, true, "the same order again (a saga retry)");
-        let reply = command(&app, CONFIRM, confirm(&p, 1.00, &o2, "c-1")).await;
+        let reply = app.command(confirm(&app, &p, 1.00, &o2, "c-1")).await;
         assert_outcome(&reply, false, "used by another order");
         assert_eq!(payment(&app, &p).await["orderId"], o1.as_str(), "{backend:?}");
 
-        assert!(dead_letters(&app, "payment-commands").await.is_empty(), "{backend:?}: refusals are answers");
+        assert!(app.dead_letters("payment-commands").await.is_empty(), "{backend:?}: refusals are answers");
         app.stop().await;
     }
 }
@@ -77,17 +77,13 @@ async fn void_payment_is_idempotent_and_final() {
         let app = spawn(backend).await;
         let p = authorize(&app, "c-1", 10.0).await;
         let order = ddd::new_id();
-        assert_outcome(&command(&app, CONFIRM, confirm(&p, 5.0, &order, "c-1")).await, true, "confirm");
+        assert_outcome(&app.command(confirm(&app, &p, 5.0, &order, "c-1")).await, true, "confirm");
 
-        assert_outcome(&command(&app, VOID, paymentspb::VoidPayment { id: p.clone() }).await, true, "void");
+        assert_outcome(&app.command(void(&app, &p)).await, true, "void");
         assert_eq!(payment(&app, &p).await["status"], "voided", "{backend:?}");
-        assert_outcome(&command(&app, VOID, paymentspb::VoidPayment { id: p.clone() }).await, true, "void again");
-        assert_outcome(
-            &command(&app, VOID, paymentspb::VoidPayment { id: ddd::new_id() }).await,
-            false,
-            "void an unknown payment",
-        );
-        assert_outcome(&command(&app, CONFIRM, confirm(&p, 5.0, &order, "c-1")).await, false, "confirm a voided one");
+        assert_outcome(&app.command(void(&app, &p)).await, true, "void again");
+        assert_outcome(&app.command(void(&app, &ddd::new_id())).await, false, "void an unknown payment");
+        assert_outcome(&app.command(confirm(&app, &p, 5.0, &order, "c-1")).await, false, "confirm a voided one");
         assert_eq!(payment(&app, &p).await["status"], "voided", "{backend:?}");
         app.stop().await;
     }
@@ -100,12 +96,12 @@ async fn order_readied(app: &TestApp, order_id: &str, payment_id: &str, total: f
         payment_id: payment_id.into(),
         total,
     };
-    publish(app, "ordering.events.Order", "ordersapi.OrderReadied", event.encode_to_vec(), Default::default()).await;
+    app.publish(&messaging::Message::new(names::ORDERING_ORDER_EVENTS, "ordersapi.OrderReadied", event)).await;
 }
 
 async fn order_canceled(app: &TestApp, order_id: &str, payment_id: &str) {
     let event = orderingpb::OrderCanceled { id: order_id.into(), customer_id: "c-1".into(), payment_id: payment_id.into() };
-    publish(app, "ordering.events.Order", "ordersapi.OrderCanceled", event.encode_to_vec(), Default::default()).await;
+    app.publish(&messaging::Message::new(names::ORDERING_ORDER_EVENTS, "ordersapi.OrderCanceled", event)).await;
 }
 
 async fn invoice(app: &TestApp, id: &str) -> serde_json::Value {
@@ -142,13 +138,13 @@ async fn a_readied_order_gets_an_invoice_that_is_paid_once() {
         assert_eq!(invoice(&app, &order).await["status"], "paid", "{backend:?}");
         let mut paid = Vec::new();
         testkit::wait_until("InvoicePaid on the stream", async || {
-            paid = stream_messages(&app, "payments.events.Invoice").await;
+            paid = app.stream_messages(names::PAYMENTS_INVOICE_EVENTS).await;
             !paid.is_empty()
         })
         .await;
         assert_eq!(paid[0].name, "paymentsapi.InvoicePaid", "{backend:?}");
         assert_eq!(
-            paymentspb::InvoicePaid::decode(paid[0].payload.as_slice()).expect("payload"),
+            paid[0].decode::<paymentspb::InvoicePaid>().expect("payload"),
             paymentspb::InvoicePaid { id: order.clone(), order_id: order.clone() }
         );
 
@@ -165,7 +161,7 @@ async fn a_readied_order_gets_an_invoice_that_is_paid_once() {
         wait_for_invoice(&app, &other, "pending").await;
         assert_eq!(invoice(&app, &order).await["status"], "paid", "{backend:?}");
         assert_eq!(invoice(&app, &order).await["amount"], 3.3, "{backend:?}");
-        let published = outbox(&app).await;
+        let published = app.outbox("payments").await;
         assert_eq!(published.len(), 1, "{backend:?}: one InvoicePaid: {published:?}");
         app.stop().await;
     }
@@ -176,13 +172,13 @@ async fn a_canceled_order_cancels_its_invoice_and_voids_its_payment() {
     for backend in app_backends() {
         let app = spawn(backend).await;
         let (order, p) = (ddd::new_id(), authorize(&app, "c-1", 20.0).await);
-        assert_outcome(&command(&app, CONFIRM, confirm(&p, 12.5, &order, "c-1")).await, true, "confirm");
+        assert_outcome(&app.command(confirm(&app, &p, 12.5, &order, "c-1")).await, true, "confirm");
         order_readied(&app, &order, &p, 12.5).await;
         wait_for_invoice(&app, &order, "pending").await;
 
         // another order's payment named by a cancel is left alone
         let (other_order, other_p) = (ddd::new_id(), authorize(&app, "c-1", 5.0).await);
-        assert_outcome(&command(&app, CONFIRM, confirm(&other_p, 5.0, &other_order, "c-1")).await, true, "confirm");
+        assert_outcome(&app.command(confirm(&app, &other_p, 5.0, &other_order, "c-1")).await, true, "confirm");
         order_canceled(&app, &ddd::new_id(), &other_p).await;
 
         order_canceled(&app, &order, &p).await;
@@ -196,8 +192,8 @@ async fn a_canceled_order_cancels_its_invoice_and_voids_its_payment() {
             3,
             "invoice cannot be paid for",
         );
-        assert!(dead_letters(&app, "payment-orders").await.is_empty(), "{backend:?}");
-        assert!(outbox(&app).await.iter().all(|(n, _, _)| n != "paymentsapi.InvoicePaid"), "{backend:?}");
+        assert!(app.dead_letters("payment-orders").await.is_empty(), "{backend:?}");
+        assert!(app.outbox("payments").await.iter().all(|m| m.name != "paymentsapi.InvoicePaid"), "{backend:?}");
         app.stop().await;
     }
 }
@@ -226,7 +222,7 @@ async fn concurrent_payments_of_one_invoice_pay_it_once() {
             }
         }
         assert_eq!(ok, 1, "{backend:?}");
-        assert_eq!(outbox(&app).await.len(), 1, "{backend:?}: one InvoicePaid");
+        assert_eq!(app.outbox("payments").await.len(), 1, "{backend:?}: one InvoicePaid");
         let Ok(app) = Arc::try_unwrap(app) else { panic!("the app is still shared") };
         app.stop().await;
     }

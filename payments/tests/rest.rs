@@ -5,6 +5,7 @@ mod support;
 
 use serde_json::json;
 use support::*;
+use testkit::wire::assert_error;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_payment_is_authorized_and_read_back() {
