@@ -41,6 +41,7 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/001_shopping_lists_and_caches.sql"),
     },
     Migration { version: 2, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
+    Migration { version: 3, description: "bot claim leases", sql: include_str!("../migrations/003_bot_claims.sql") },
 ];
 
 /// The depot bounded context.
