@@ -12,6 +12,8 @@
 //!   canceled from any state but completed (by the saga or a canceled order);
 //! - a list is assigned to one bot at most: bots claim with a conditional update on the status; every other
 //!   change names the version it read (`UPDATE … WHERE version = $n`) and is retried, then 409 (code 10);
+//! - a bot's claim is a lease (renewed at every stop): a list whose fleet claim lapsed — its process died — goes
+//!   back to `available` and is completed by another bot exactly once; lists assigned through REST are never taken;
 //! - every command and event is handled once (inbox), its effects and its reply in the same transaction; a
 //!   business refusal is a FAILURE reply, never a handler error.
 
