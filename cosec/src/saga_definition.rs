@@ -97,13 +97,11 @@ fn create_shopping_list(d: &CreateOrderData) -> Command {
 }
 
 fn keep_shopping_list_id(d: &mut CreateOrderData, reply: &Message) {
-    if reply.name == names::depot::CREATED_SHOPPING_LIST {
-        if let Ok(created) = reply.decode::<depotpb::CreatedShoppingList>() {
-            if !created.id.is_empty() {
+    if reply.name == names::depot::CREATED_SHOPPING_LIST
+        && let Ok(created) = reply.decode::<depotpb::CreatedShoppingList>()
+            && !created.id.is_empty() {
                 d.shopping_id = created.id;
             }
-        }
-    }
 }
 
 fn cancel_shopping_list(d: &CreateOrderData) -> Command {

@@ -36,11 +36,10 @@ fn serve(setup: &Setup, web: u16, rpc: u16) -> Child {
 async fn wait_ready(web: u16) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
-        if let Ok(r) = reqwest::get(format!("http://127.0.0.1:{web}/readiness")).await {
-            if r.status().is_success() {
+        if let Ok(r) = reqwest::get(format!("http://127.0.0.1:{web}/readiness")).await
+            && r.status().is_success() {
                 return;
             }
-        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("mallbots did not become ready");

@@ -38,11 +38,10 @@ pub enum DbError {
 
 impl From<sqlx::Error> for DbError {
     fn from(err: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &err {
-            if db.is_unique_violation() {
+        if let sqlx::Error::Database(db) = &err
+            && db.is_unique_violation() {
                 return DbError::Conflict(db.message().to_owned());
             }
-        }
         DbError::Sql(err)
     }
 }

@@ -138,11 +138,10 @@ impl Stream for JetStream {
                 let done =
                     crate::consumer::process(&subscription, handler.as_ref(), &message.payload, delivered, &shutdown).await;
                 keepalive.abort();
-                if done {
-                    if let Err(err) = message.double_ack().await {
+                if done
+                    && let Err(err) = message.double_ack().await {
                         tracing::warn!(error = %err, "ack failed; the message will be redelivered");
                     }
-                }
             }
         }))
     }

@@ -44,11 +44,10 @@ pub async fn reply_to_command(
         sent_at: now,
     };
     for (key, value) in &command.metadata {
-        if let Some(rest) = key.strip_prefix("COMMAND_") {
-            if rest != "NAME" {
+        if let Some(rest) = key.strip_prefix("COMMAND_")
+            && rest != "NAME" {
                 reply.metadata.insert(format!("REPLY_{rest}"), value.clone());
             }
-        }
     }
     reply.metadata.insert(names::REPLY_OUTCOME.to_owned(), outcome_text.into());
     outbox.add(tx, reply).await.map_err(HandlerError::from)

@@ -172,11 +172,10 @@ impl<D: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> Orchestrat
             return self.store.save(tx, &mut instance).await;
         }
         let success = reply.meta_str(names::REPLY_OUTCOME) == Some(names::SUCCESS);
-        if !pending.compensation {
-            if let Some(on_reply) = self.step(pending.step).and_then(|s| s.on_action_reply) {
+        if !pending.compensation
+            && let Some(on_reply) = self.step(pending.step).and_then(|s| s.on_action_reply) {
                 on_reply(&mut instance.data, reply);
             }
-        }
         match (pending.compensation, success) {
             (_, true) => {
                 self.note(&mut instance, "succeeded", reply.name.clone());

@@ -156,7 +156,7 @@ impl Generator<'_> {
         }
         doc_path.push_str(rest);
 
-        let unbound = |field: &&FieldInfo| !bound.iter().any(|b| *b == field.name);
+        let unbound = |field: &&FieldInfo| !bound.contains(&field.name);
         if route.body {
             let schema = match (method, request) {
                 (Some(m), Some(req)) if bound.is_empty() => self.reference(&m.input_type, req),

@@ -170,7 +170,7 @@ pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Res
     let rpc_task = tokio::spawn(async move {
         let incoming = tokio_stream::wrappers::TcpListenerStream::new(rpc);
         let result = tonic::transport::Server::builder()
-            .trace_fn(|r| crate::telemetry::request_span(r))
+            .trace_fn(crate::telemetry::request_span)
             .layer(crate::request_metrics::GrpcMetricsLayer(grpc_metrics))
             .add_routes(grpc.routes())
             .serve_with_incoming_shutdown(incoming, async move { rpc_stop.cancelled().await })

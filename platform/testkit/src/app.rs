@@ -177,10 +177,9 @@ impl TestApp {
     pub async fn stop(self) {
         let nats = (self.backend == AppBackend::PostgresNats).then(|| self.stream_name.clone());
         self.app.stop().await;
-        if let (Some(stream), Ok(url)) = (nats, std::env::var("TEST_NATS_URL")) {
-            if let Ok(client) = async_nats::connect(url).await {
+        if let (Some(stream), Ok(url)) = (nats, std::env::var("TEST_NATS_URL"))
+            && let Ok(client) = async_nats::connect(url).await {
                 let _ = async_nats::jetstream::new(client).delete_stream(stream).await;
             }
-        }
     }
 }
