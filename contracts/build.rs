@@ -56,11 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bytes = prost::Message::encode_to_vec(&fds);
     std::fs::write(out_dir.join("descriptors.bin"), &bytes)?;
 
-    pbjson_build::Builder::new()
-        .register_descriptors(&bytes)?
-        .emit_fields()
-        .ignore_unknown_fields()
-        .build(PACKAGES)?;
+    pbjson_build::Builder::new().register_descriptors(&bytes)?.emit_fields().ignore_unknown_fields().build(PACKAGES)?;
 
     println!("cargo:rerun-if-changed=proto");
     Ok(())

@@ -46,7 +46,6 @@ use crate::store::{ProductsCache, StoresCache};
 /// The module name: schema, metrics prefix, `MODULES` entry.
 const MODULE: &str = "baskets";
 
-
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, description: "event store and snapshots", sql: eventsourcing::TABLES_SQL },
     Migration { version: 2, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
@@ -112,4 +111,3 @@ impl service::Module for BasketsModule {
         Ok(())
     }
 }
-

@@ -6,11 +6,7 @@ use prost::Message;
 
 #[test]
 fn store_created_protobuf_roundtrip() {
-    let event = storespb::StoreCreated {
-        id: "store-1".into(),
-        name: "Store ABC".into(),
-        location: "The mall".into(),
-    };
+    let event = storespb::StoreCreated { id: "store-1".into(), name: "Store ABC".into(), location: "The mall".into() };
     let bytes = event.encode_to_vec();
     // field 1 (id), wire type 2 → tag byte 0x0a
     assert_eq!(bytes.first(), Some(&0x0a));
@@ -20,38 +16,25 @@ fn store_created_protobuf_roundtrip() {
 
 #[test]
 fn get_store_response_emits_every_field_in_lower_camel_case() {
-    let resp = storespb::GetStoreResponse {
-        store: Some(storespb::Store::default()),
-    };
+    let resp = storespb::GetStoreResponse { store: Some(storespb::Store::default()) };
     let json = serde_json::to_value(&resp).expect("serialize");
-    assert_eq!(
-        json,
-        serde_json::json!({"store": {"id": "", "name": "", "location": "", "participating": false}})
-    );
+    assert_eq!(json, serde_json::json!({"store": {"id": "", "name": "", "location": "", "participating": false}}));
 
     let product = storespb::Product::default();
     let json = serde_json::to_value(&product).expect("serialize");
-    assert!(
-        json.get("storeId").is_some(),
-        "lowerCamelCase expected: {json}"
-    );
-    assert!(
-        json.get("store_id").is_none(),
-        "snake_case not expected: {json}"
-    );
+    assert!(json.get("storeId").is_some(), "lowerCamelCase expected: {json}");
+    assert!(json.get("store_id").is_none(), "snake_case not expected: {json}");
     assert_eq!(json.get("price"), Some(&serde_json::json!(0.0)));
 }
 
 #[test]
 fn requests_accept_snake_case_and_ignore_unknown_fields() {
-    let req: storespb::AddProductRequest =
-        serde_json::from_str(r#"{"store_id":"x","name":"n"}"#).expect("snake_case");
+    let req: storespb::AddProductRequest = serde_json::from_str(r#"{"store_id":"x","name":"n"}"#).expect("snake_case");
     assert_eq!(req.store_id, "x");
     assert_eq!(req.name, "n");
 
     let req: storespb::AddProductRequest =
-        serde_json::from_str(r#"{"storeId":"y","price":9.99,"bogus":{"a":[1,2]}}"#)
-            .expect("camelCase + unknown field");
+        serde_json::from_str(r#"{"storeId":"y","price":9.99,"bogus":{"a":[1,2]}}"#).expect("camelCase + unknown field");
     assert_eq!(req.store_id, "y");
     assert!((req.price - 9.99).abs() < f64::EPSILON);
 
@@ -61,10 +44,7 @@ fn requests_accept_snake_case_and_ignore_unknown_fields() {
 
 #[test]
 fn int64_serializes_as_json_string() {
-    let item = searchpb::order::Item {
-        quantity: 5,
-        ..Default::default()
-    };
+    let item = searchpb::order::Item { quantity: 5, ..Default::default() };
     let json = serde_json::to_value(&item).expect("serialize");
     assert_eq!(json.get("quantity"), Some(&serde_json::json!("5")));
 
@@ -75,10 +55,9 @@ fn int64_serializes_as_json_string() {
 
 #[test]
 fn search_filters_use_rfc3339_timestamps() {
-    let req: searchpb::SearchOrdersRequest = serde_json::from_str(
-        r#"{"filters":{"after":"2024-01-02T03:04:05Z","storeIds":["s1"]},"limit":10}"#,
-    )
-    .expect("deserialize");
+    let req: searchpb::SearchOrdersRequest =
+        serde_json::from_str(r#"{"filters":{"after":"2024-01-02T03:04:05Z","storeIds":["s1"]},"limit":10}"#)
+            .expect("deserialize");
     let filters = req.filters.expect("filters");
     assert_eq!(filters.after.expect("after").seconds, 1_704_164_645);
     assert_eq!(filters.store_ids, vec!["s1".to_owned()]);
@@ -92,11 +71,7 @@ fn descriptor_set_lists_stores_service() {
         .iter()
         .find(|(pkg, svc)| pkg == "storespb" && svc.0 == "StoresService")
         .expect("storespb.StoresService in the descriptor set");
-    assert!(
-        service.1.iter().any(|m| m == "GetStore"),
-        "methods: {:?}",
-        service.1
-    );
+    assert!(service.1.iter().any(|m| m == "GetStore"), "methods: {:?}", service.1);
 }
 
 /// Minimal decoding of the `FileDescriptorSet` without depending on prost-types:

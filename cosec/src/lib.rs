@@ -52,8 +52,7 @@ impl Module for CosecModule {
         let outbox = rt.outbox(MODULE)?;
         let metrics = SagaMetrics::new(rt.registry(), MODULE)?;
         let stream_name = rt.stream().name().to_owned();
-        let orchestrator =
-            Orchestrator::new(create_order_saga(), rt.db(), MODULE, outbox, &stream_name, Some(metrics));
+        let orchestrator = Orchestrator::new(create_order_saga(), rt.db(), MODULE, outbox, &stream_name, Some(metrics));
         let inbox = rt.inbox(MODULE);
         rt.subscribe(
             MODULE,

@@ -49,7 +49,12 @@ impl CreateOrderData {
         let items: Vec<Item> = event
             .items
             .into_iter()
-            .map(|i| Item { product_id: i.product_id, store_id: i.store_id, price_cents: cents(i.price), quantity: i.quantity })
+            .map(|i| Item {
+                product_id: i.product_id,
+                store_id: i.store_id,
+                price_cents: cents(i.price),
+                quantity: i.quantity,
+            })
             .collect();
         let total_cents = items.iter().map(|i| i.price_cents * i64::from(i.quantity)).sum();
         Self {
@@ -99,9 +104,10 @@ fn create_shopping_list(d: &CreateOrderData) -> Command {
 fn keep_shopping_list_id(d: &mut CreateOrderData, reply: &Message) {
     if reply.name == names::depot::CREATED_SHOPPING_LIST
         && let Ok(created) = reply.decode::<depotpb::CreatedShoppingList>()
-            && !created.id.is_empty() {
-                d.shopping_id = created.id;
-            }
+        && !created.id.is_empty()
+    {
+        d.shopping_id = created.id;
+    }
 }
 
 fn cancel_shopping_list(d: &CreateOrderData) -> Command {
@@ -146,7 +152,8 @@ fn approve_order(d: &CreateOrderData) -> Command {
     Command {
         subject: names::ORDERING_COMMANDS,
         name: names::ordering::APPROVE_ORDER,
-        payload: orderingpb::ApproveOrder { id: d.order_id.clone(), shopping_id: d.shopping_id.clone() }.encode_to_vec(),
+        payload: orderingpb::ApproveOrder { id: d.order_id.clone(), shopping_id: d.shopping_id.clone() }
+            .encode_to_vec(),
     }
 }
 
@@ -157,15 +164,30 @@ pub(crate) fn create_order_saga() -> SagaDefinition<CreateOrderData> {
         reply_subject: names::COSEC_CREATE_ORDER_REPLIES,
         steps: vec![
             Step { name: "rejectOrder", action: None, compensation: Some(reject_order), on_action_reply: None },
-            Step { name: "authorizeCustomer", action: Some(authorize_customer), compensation: None, on_action_reply: None },
+            Step {
+                name: "authorizeCustomer",
+                action: Some(authorize_customer),
+                compensation: None,
+                on_action_reply: None,
+            },
             Step {
                 name: "createShoppingList",
                 action: Some(create_shopping_list),
                 compensation: Some(cancel_shopping_list),
                 on_action_reply: Some(keep_shopping_list_id),
             },
-            Step { name: "confirmPayment", action: Some(confirm_payment), compensation: Some(void_payment), on_action_reply: None },
-            Step { name: "initiateShopping", action: Some(initiate_shopping), compensation: None, on_action_reply: None },
+            Step {
+                name: "confirmPayment",
+                action: Some(confirm_payment),
+                compensation: Some(void_payment),
+                on_action_reply: None,
+            },
+            Step {
+                name: "initiateShopping",
+                action: Some(initiate_shopping),
+                compensation: None,
+                on_action_reply: None,
+            },
             Step { name: "approveOrder", action: Some(approve_order), compensation: None, on_action_reply: None },
         ],
         step_timeout: Duration::from_secs(30),
@@ -184,7 +206,12 @@ mod tests {
             customer_id: "c".into(),
             payment_id: "p".into(),
             shopping_id: String::new(),
-            items: vec![orderingpb::order_created::Item { product_id: "x".into(), store_id: "s".into(), price: 1.10, quantity: 3 }],
+            items: vec![orderingpb::order_created::Item {
+                product_id: "x".into(),
+                store_id: "s".into(),
+                price: 1.10,
+                quantity: 3,
+            }],
         });
         assert_eq!(data.total_cents, 330);
         let cmd = confirm_payment(&data);

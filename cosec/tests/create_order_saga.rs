@@ -31,7 +31,8 @@ fn order_created(order: &str) -> Message {
 
 /// The reply a participant sends to `command` (every `COMMAND_*` key echoed as `REPLY_*`).
 fn reply(command: &Message, success: bool, named: Option<(&str, Vec<u8>)>) -> Message {
-    let (name, payload) = named.unwrap_or((if success { names::SUCCESS_REPLY } else { names::FAILURE_REPLY }, Vec::new()));
+    let (name, payload) =
+        named.unwrap_or((if success { names::SUCCESS_REPLY } else { names::FAILURE_REPLY }, Vec::new()));
     let mut reply = testkit::message(names::COSEC_CREATE_ORDER_REPLIES, name, &payload);
     for (key, value) in &command.metadata {
         if let Some(rest) = key.strip_prefix("COMMAND_") {
@@ -116,8 +117,10 @@ async fn a_failing_approval_voids_the_payment_cancels_the_list_and_rejects_the_o
         assert_eq!(reject.name, names::ordering::REJECT_ORDER);
         app.publish(&reply(&reject, true, None)).await;
 
-        testkit::wait_until("the saga to be compensated", async || saga(&app, &order).await["saga"]["status"] == "compensated")
-            .await;
+        testkit::wait_until("the saga to be compensated", async || {
+            saga(&app, &order).await["saga"]["status"] == "compensated"
+        })
+        .await;
         let view = saga(&app, &order).await;
         assert_eq!(view["saga"]["direction"], "backward");
         assert_eq!(view["saga"]["data"]["shoppingId"], "list-1");

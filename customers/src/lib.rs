@@ -26,7 +26,6 @@ use contracts::names;
 /// The module name: schema, metrics prefix, `MODULES` entry.
 const MODULE: &str = "customers";
 
-
 /// The tables of the module, in order.
 const MIGRATIONS: &[database::Migration] = &[
     database::Migration {
@@ -75,4 +74,3 @@ impl service::Module for CustomersModule {
         Ok(())
     }
 }
-

@@ -192,11 +192,17 @@ async fn unanswerable_commands_are_dead_lettered_and_the_consumer_moves_on() {
         assert_eq!(status, 200, "{backend:?}: replay requested");
         let (status, _) = app.delete(&format!("/api/admin/deadletters/{}", seq(&no_channel.id))).await;
         assert_eq!(status, 200, "{backend:?}: discarded");
-        testkit::wire::assert_error(app.delete("/api/admin/deadletters/999999999").await, 404, 5, "dead letter not found");
+        testkit::wire::assert_error(
+            app.delete("/api/admin/deadletters/999999999").await,
+            404,
+            5,
+            "dead letter not found",
+        );
         // The replayed garbage fails again (a new dead letter), the discarded one is gone.
         testkit::wait_until("the replay to run", async || {
             let dead = app.dead_letters(DURABLE).await;
-            dead.iter().all(|d| d.message_id != no_channel.id) && dead.iter().any(|d| d.message_id == garbage.id && !d.replay_requested)
+            dead.iter().all(|d| d.message_id != no_channel.id)
+                && dead.iter().any(|d| d.message_id == garbage.id && !d.replay_requested)
         })
         .await;
         app.stop().await;

@@ -250,11 +250,20 @@ impl Application {
         self.stores.upsert(tx.conn(), store).await
     }
 
-    pub(crate) async fn store_rebranded_in(&self, tx: &mut Transaction, id: &str, name: &str) -> Result<(), DepotError> {
+    pub(crate) async fn store_rebranded_in(
+        &self,
+        tx: &mut Transaction,
+        id: &str,
+        name: &str,
+    ) -> Result<(), DepotError> {
         self.stores.rename(tx.conn(), id, name).await
     }
 
-    pub(crate) async fn product_added_in(&self, tx: &mut Transaction, product: &CachedProduct) -> Result<(), DepotError> {
+    pub(crate) async fn product_added_in(
+        &self,
+        tx: &mut Transaction,
+        product: &CachedProduct,
+    ) -> Result<(), DepotError> {
         self.products.upsert(tx.conn(), product).await
     }
 

@@ -114,7 +114,8 @@ impl StoresClient {
     /// A client of the stores service at `address` (`host:port` or a URL); nothing is dialed until the first call.
     pub(crate) fn new(address: &str) -> anyhow::Result<Self> {
         let url = if address.contains("://") { address.to_owned() } else { format!("http://{address}") };
-        let channel = Endpoint::from_shared(url)?.connect_timeout(STORES_TIMEOUT).timeout(STORES_TIMEOUT).connect_lazy();
+        let channel =
+            Endpoint::from_shared(url)?.connect_timeout(STORES_TIMEOUT).timeout(STORES_TIMEOUT).connect_lazy();
         Ok(Self { client: StoresServiceClient::new(channel) })
     }
 }

@@ -34,8 +34,6 @@ use database::Migration;
 /// The module name: schema, metrics prefix, `MODULES` entry.
 const MODULE: &str = "depot";
 
-
-
 const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
@@ -116,4 +114,3 @@ impl service::Module for DepotModule {
         Ok(())
     }
 }
-

@@ -50,7 +50,14 @@ pub(crate) const API_SPEC: ApiSpec = ApiSpec {
             "Schedule shopping tasks for an order",
             true,
         ),
-        route("POST", "/api/depot/shopping/{id}", "CancelShoppingList", "cancelShoppingList", "Cancel a shopping task", true),
+        route(
+            "POST",
+            "/api/depot/shopping/{id}",
+            "CancelShoppingList",
+            "cancelShoppingList",
+            "Cancel a shopping task",
+            true,
+        ),
         route(
             "PUT",
             "/api/depot/shopping/{id}/assign",

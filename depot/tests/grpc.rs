@@ -29,7 +29,10 @@ async fn shopping_lists_over_grpc() {
             .into_inner()
             .shopping_list
             .expect("a list");
-        assert_eq!((list.id.as_str(), list.order_id.as_str(), list.status.as_str()), (id.as_str(), order.as_str(), "pending"));
+        assert_eq!(
+            (list.id.as_str(), list.order_id.as_str(), list.status.as_str()),
+            (id.as_str(), order.as_str(), "pending")
+        );
         let stop = &list.stops[&store];
         assert_eq!((stop.store_name.as_str(), stop.store_location.as_str()), ("Store", "Mall"), "{backend:?}");
         assert_eq!(stop.items[&product], pb::Item { name: "Tea".into(), quantity: 4 }, "{backend:?}");
@@ -38,17 +41,21 @@ async fn shopping_lists_over_grpc() {
             .assign_shopping_list(pb::AssignShoppingListRequest { id: id.clone(), bot_id: "b".into() })
             .await
             .expect_err("pending");
-        assert_eq!((refused.code(), refused.message()), (Code::InvalidArgument, "the shopping list cannot be assigned"));
+        assert_eq!(
+            (refused.code(), refused.message()),
+            (Code::InvalidArgument, "the shopping list cannot be assigned")
+        );
         client.cancel_shopping_list(pb::CancelShoppingListRequest { id: id.clone() }).await.expect("cancel");
         let refused = client
             .complete_shopping_list(pb::CompleteShoppingListRequest { id: id.clone() })
             .await
             .expect_err("canceled");
-        assert_eq!((refused.code(), refused.message()), (Code::InvalidArgument, "the shopping list cannot be completed"));
-        let missing = client
-            .get_shopping_list(pb::GetShoppingListRequest { id: ddd::new_id() })
-            .await
-            .expect_err("unknown");
+        assert_eq!(
+            (refused.code(), refused.message()),
+            (Code::InvalidArgument, "the shopping list cannot be completed")
+        );
+        let missing =
+            client.get_shopping_list(pb::GetShoppingListRequest { id: ddd::new_id() }).await.expect_err("unknown");
         assert_eq!((missing.code(), missing.message()), (Code::NotFound, "shopping list not found"));
         app.stop().await;
     }

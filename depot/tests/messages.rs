@@ -56,7 +56,11 @@ async fn create_shopping_list_commands_are_idempotent_per_order() {
         assert_eq!(found["stops"][&store]["items"][&p1], json!({ "name": "Eggs", "quantity": 3 }), "{backend:?}");
         assert_eq!(found["stops"][&store]["storeLocation"], "Mall", "{backend:?}");
 
-        assert_eq!(create_by_command(&app, &order, &[(&p2, &store, 9)]).await, (true, id.clone()), "{backend:?}: re-sent");
+        assert_eq!(
+            create_by_command(&app, &order, &[(&p2, &store, 9)]).await,
+            (true, id.clone()),
+            "{backend:?}: re-sent"
+        );
 
         let (ok, id) = create_by_command(&app, &ddd::new_id(), &[(&p1, &store, 1), (&ddd::new_id(), &store, 1)]).await;
         assert_eq!((ok, id.as_str()), (false, ""), "{backend:?}: an unknown product fails the command");
@@ -146,9 +150,12 @@ async fn store_and_product_events_keep_the_caches_current() {
 
         assert_eq!(app.put(&format!("/api/stores/{store}/rebrand"), json!({ "name": "New Name" })).await.0, 200);
         assert_eq!(
-            app.put(&format!("/api/stores/products/{product}/rebrand"), json!({ "name": "Free-range eggs", "description": "" }))
-                .await
-                .0,
+            app.put(
+                &format!("/api/stores/products/{product}/rebrand"),
+                json!({ "name": "Free-range eggs", "description": "" })
+            )
+            .await
+            .0,
             200
         );
         testkit::wait_until("new lists use the new names", async || {
@@ -160,7 +167,8 @@ async fn store_and_product_events_keep_the_caches_current() {
 
         assert_eq!(app.delete(&format!("/api/stores/products/{product}")).await.0, 200);
         testkit::wait_until("a removed product is unknown", async || {
-            let (status, body) = app.post("/api/depot/shopping", json!({ "orderId": ddd::new_id(), "items": line })).await;
+            let (status, body) =
+                app.post("/api/depot/shopping", json!({ "orderId": ddd::new_id(), "items": line })).await;
             status == 404 && body["message"] == "product not found"
         })
         .await;

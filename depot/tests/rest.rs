@@ -60,7 +60,12 @@ async fn unknown_ids_and_bad_lines_are_refused() {
         let product = add_product(&app, &store, "Milk").await;
         let unknown = ddd::new_id();
         assert_error(app.get(&format!("/api/depot/shopping/{unknown}")).await, 404, 5, "shopping list not found");
-        assert_error(app.post(&format!("/api/depot/shopping/{unknown}"), json!({})).await, 404, 5, "shopping list not found");
+        assert_error(
+            app.post(&format!("/api/depot/shopping/{unknown}"), json!({})).await,
+            404,
+            5,
+            "shopping list not found",
+        );
         assert_error(
             app.put(&format!("/api/depot/shopping/{unknown}/assign"), json!({ "botId": "b" })).await,
             404,
@@ -73,9 +78,21 @@ async fn unknown_ids_and_bad_lines_are_refused() {
             5,
             "shopping list not found",
         );
-        let create = |items: serde_json::Value| app.post("/api/depot/shopping", json!({ "orderId": ddd::new_id(), "items": items }));
-        assert_error(create(json!([{ "productId": unknown, "storeId": store, "quantity": 1 }])).await, 404, 5, "product not found");
-        assert_error(create(json!([{ "productId": product, "storeId": unknown, "quantity": 1 }])).await, 404, 5, "store not found");
+        let create = |items: serde_json::Value| {
+            app.post("/api/depot/shopping", json!({ "orderId": ddd::new_id(), "items": items }))
+        };
+        assert_error(
+            create(json!([{ "productId": unknown, "storeId": store, "quantity": 1 }])).await,
+            404,
+            5,
+            "product not found",
+        );
+        assert_error(
+            create(json!([{ "productId": product, "storeId": unknown, "quantity": 1 }])).await,
+            404,
+            5,
+            "store not found",
+        );
         assert_error(
             create(json!([{ "productId": product, "storeId": store, "quantity": 0 }])).await,
             400,
@@ -104,17 +121,30 @@ async fn an_initiated_list_is_assigned_then_completed_and_published() {
         let id = create_list(&app, &order, json!([{ "productId": product, "storeId": store, "quantity": 1 }])).await;
         let path = format!("/api/depot/shopping/{id}");
 
-        assert_error(app.put(&format!("{path}/assign"), json!({ "botId": "bot-7" })).await, 400, 3,
-            "the shopping list cannot be assigned");
-        assert_error(app.put(&format!("{path}/complete"), json!({})).await, 400, 3, "the shopping list cannot be completed");
+        assert_error(
+            app.put(&format!("{path}/assign"), json!({ "botId": "bot-7" })).await,
+            400,
+            3,
+            "the shopping list cannot be assigned",
+        );
+        assert_error(
+            app.put(&format!("{path}/complete"), json!({})).await,
+            400,
+            3,
+            "the shopping list cannot be completed",
+        );
         assert_outcome(&initiate(&app, &id).await, true, "initiate");
         assert_eq!(list(&app, &id).await["status"], "available", "{backend:?}");
 
         assert_eq!(app.put(&format!("{path}/assign"), json!({ "botId": "bot-7" })).await, (200, json!({})));
         let assigned = list(&app, &id).await;
         assert_eq!((&assigned["status"], &assigned["assignedBotId"]), (&json!("assigned"), &json!("bot-7")));
-        assert_error(app.put(&format!("{path}/assign"), json!({ "botId": "bot-8" })).await, 400, 3,
-            "the shopping list cannot be assigned");
+        assert_error(
+            app.put(&format!("{path}/assign"), json!({ "botId": "bot-8" })).await,
+            400,
+            3,
+            "the shopping list cannot be assigned",
+        );
 
         assert_eq!(app.put(&format!("{path}/complete"), json!({})).await, (200, json!({})));
         assert_eq!(list(&app, &id).await["status"], "completed", "{backend:?}");
@@ -125,7 +155,12 @@ async fn an_initiated_list_is_assigned_then_completed_and_published() {
         })
         .await;
         assert_eq!(published, [(id.clone(), order.clone())], "{backend:?}");
-        assert_error(app.put(&format!("{path}/complete"), json!({})).await, 400, 3, "the shopping list cannot be completed");
+        assert_error(
+            app.put(&format!("{path}/complete"), json!({})).await,
+            400,
+            3,
+            "the shopping list cannot be completed",
+        );
         assert_error(app.post(&path, json!({})).await, 400, 3, "the shopping list cannot be canceled");
         assert_eq!(app.outbox("depot").await.len(), 2, "{backend:?}: the initiate reply and one ShoppingListCompleted");
         app.stop().await;
@@ -138,11 +173,16 @@ async fn a_list_is_canceled_once_over_rest() {
         let app = spawn_with(backend, &[]).await;
         let store = create_store(&app, "Store", "Mall").await;
         let product = add_product(&app, &store, "Milk").await;
-        let id = create_list(&app, &ddd::new_id(), json!([{ "productId": product, "storeId": store, "quantity": 1 }])).await;
+        let id =
+            create_list(&app, &ddd::new_id(), json!([{ "productId": product, "storeId": store, "quantity": 1 }])).await;
         assert_eq!(app.post(&format!("/api/depot/shopping/{id}"), json!({})).await, (200, json!({})));
         assert_eq!(list(&app, &id).await["status"], "canceled", "{backend:?}");
-        assert_error(app.post(&format!("/api/depot/shopping/{id}"), json!({})).await, 400, 3,
-            "the shopping list cannot be canceled");
+        assert_error(
+            app.post(&format!("/api/depot/shopping/{id}"), json!({})).await,
+            400,
+            3,
+            "the shopping list cannot be canceled",
+        );
         assert_outcome(&initiate(&app, &id).await, false, "a canceled list cannot be initiated");
         app.stop().await;
     }
@@ -154,7 +194,8 @@ async fn cache_misses_ask_the_stores_service_at_the_owners_address() {
         // stores in one process, depot in another with its own stream: depot's caches never see a store event
         let owner = TestApp::spawn(backend, vec![Arc::new(stores::StoresModule)]).await;
         let address = format!("STORES={}", owner.rpc_addr);
-        let depot = TestApp::spawn_with(backend, vec![Arc::new(depot::DepotModule)], &["--rpc-services", &address]).await;
+        let depot =
+            TestApp::spawn_with(backend, vec![Arc::new(depot::DepotModule)], &["--rpc-services", &address]).await;
         let store = create_store(&owner, "Far Store", "Far Mall").await;
         let product = add_product(&owner, &store, "Tea").await;
 
@@ -167,7 +208,12 @@ async fn cache_misses_ask_the_stores_service_at_the_owners_address() {
             "{backend:?}"
         );
         assert_error(
-            depot.post("/api/depot/shopping", json!({ "orderId": "o", "items": [{ "productId": ddd::new_id(), "quantity": 1 }] })).await,
+            depot
+                .post(
+                    "/api/depot/shopping",
+                    json!({ "orderId": "o", "items": [{ "productId": ddd::new_id(), "quantity": 1 }] }),
+                )
+                .await,
             404,
             5,
             "product not found",
@@ -176,7 +222,12 @@ async fn cache_misses_ask_the_stores_service_at_the_owners_address() {
         owner.stop().await;
         create_list(&depot, &ddd::new_id(), json!([{ "productId": product, "storeId": store, "quantity": 1 }])).await;
         assert_error(
-            depot.post("/api/depot/shopping", json!({ "orderId": "o2", "items": [{ "productId": ddd::new_id(), "quantity": 1 }] })).await,
+            depot
+                .post(
+                    "/api/depot/shopping",
+                    json!({ "orderId": "o2", "items": [{ "productId": ddd::new_id(), "quantity": 1 }] }),
+                )
+                .await,
             503,
             14,
             "the stores service is unavailable",
@@ -192,7 +243,9 @@ async fn the_api_document_names_the_original_operations() {
     assert_eq!(status, 200, "{doc}");
     assert_eq!(doc["info"]["title"], "Depot Operations");
     let text = doc.to_string();
-    for operation in ["createShoppingList", "cancelShoppingList", "assignShoppingList", "ccompleteShoppingList", "getShoppingList"] {
+    for operation in
+        ["createShoppingList", "cancelShoppingList", "assignShoppingList", "ccompleteShoppingList", "getShoppingList"]
+    {
         assert!(text.contains(&format!("\"operationId\":\"{operation}\"")), "{operation} missing: {text}");
     }
     assert!(text.contains("\"ShoppingList\""), "tag: {text}");

@@ -162,7 +162,11 @@ async fn max_mode(api: Arc<Api>, clients: usize, duration: Duration) -> anyhow::
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 let secs = started.elapsed().as_secs_f64();
                 let n = approved.load(Ordering::Relaxed);
-                eprint!("\r{secs:5.0}s  approved {n:7}  ({:7.1}/s)  errors {}   ", n as f64 / secs, errors.load(Ordering::Relaxed));
+                eprint!(
+                    "\r{secs:5.0}s  approved {n:7}  ({:7.1}/s)  errors {}   ",
+                    n as f64 / secs,
+                    errors.load(Ordering::Relaxed)
+                );
             }
         })
     };
@@ -174,7 +178,8 @@ async fn max_mode(api: Arc<Api>, clients: usize, duration: Duration) -> anyhow::
     let mut latencies = latencies.lock().await.clone();
     latencies.sort();
     let pct = |p: f64| -> f64 {
-        latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
+        latencies
+            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
             .map(|d| d.as_secs_f64() * 1e3)
             .unwrap_or(0.0)
     };
@@ -306,9 +311,12 @@ async fn one_visit(api: &Api) -> anyhow::Result<()> {
                 let catalog = api.get(&format!("/api/stores/{store}/products")).await?;
                 let Some(product) = random_id(&catalog["products"]) else { return Ok(()) };
                 let name = format!("{} {}", pick(&mut rand::rng(), ADJECTIVES), pick(&mut rand::rng(), NOUNS));
-                api.put(&format!("/api/stores/products/{product}/rebrand"), json!({ "name": name, "description": "renewed" }))
-                    .await
-                    .map(|_| ())
+                api.put(
+                    &format!("/api/stores/products/{product}/rebrand"),
+                    json!({ "name": name, "description": "renewed" }),
+                )
+                .await
+                .map(|_| ())
             }
         }
     }
@@ -338,12 +346,14 @@ async fn shopper(api: &Api, buying: bool) -> anyhow::Result<()> {
         pause().await;
         let details = api.get(&format!("/api/stores/products/{product}")).await?;
         let quantity = rand::rng().random_range(1..=4);
-        api.put(&format!("/api/baskets/{basket}/addItem"), json!({ "productId": product, "quantity": quantity })).await?;
+        api.put(&format!("/api/baskets/{basket}/addItem"), json!({ "productId": product, "quantity": quantity }))
+            .await?;
         total_cents += (details["product"]["price"].as_f64().unwrap_or(0.0) * 100.0).round() as i64 * quantity;
         pause().await;
     }
     if buying && total_cents > 0 {
-        let payment = api.id("/api/payments", json!({ "customerId": customer, "amount": total_cents as f64 / 100.0 })).await?;
+        let payment =
+            api.id("/api/payments", json!({ "customerId": customer, "amount": total_cents as f64 / 100.0 })).await?;
         api.put(&format!("/api/baskets/{basket}/checkout"), json!({ "paymentId": payment })).await?;
     } else {
         api.delete(&format!("/api/baskets/{basket}")).await?;

@@ -55,7 +55,12 @@ fn selected_modules(config: &Config) -> Vec<Arc<dyn Module>> {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let c = &cli.config;
-    service::telemetry::init(&c.environment, &c.log_level, &c.otel_service_name, c.otel_exporter_otlp_endpoint.as_deref());
+    service::telemetry::init(
+        &c.environment,
+        &c.log_level,
+        &c.otel_service_name,
+        c.otel_exporter_otlp_endpoint.as_deref(),
+    );
     let modules = selected_modules(&cli.config);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {

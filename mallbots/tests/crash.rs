@@ -37,9 +37,10 @@ async fn wait_ready(web: u16) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if let Ok(r) = reqwest::get(format!("http://127.0.0.1:{web}/readiness")).await
-            && r.status().is_success() {
-                return;
-            }
+            && r.status().is_success()
+        {
+            return;
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("mallbots did not become ready");
@@ -72,19 +73,28 @@ async fn crash_and_recover(setup: Setup) {
     let t = |module: &str, table: &str| db.table(module, table);
     let created = count(
         &db,
-        &format!("SELECT COUNT(DISTINCT stream_id) FROM {} WHERE event_name = 'ordering.OrderCreated'", t("ordering", "events")),
+        &format!(
+            "SELECT COUNT(DISTINCT stream_id) FROM {} WHERE event_name = 'ordering.OrderCreated'",
+            t("ordering", "events")
+        ),
     )
     .await;
     assert!(created > 0, "the load created orders before the crash");
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let done = count(&db, &format!("SELECT COUNT(*) FROM {} WHERE status = 'completed'", t("cosec", "sagas"))).await;
-        let lists = count(&db, &format!("SELECT COUNT(*) FROM {} WHERE status = 'completed'", t("depot", "shopping_lists"))).await;
+        let done =
+            count(&db, &format!("SELECT COUNT(*) FROM {} WHERE status = 'completed'", t("cosec", "sagas"))).await;
+        let lists =
+            count(&db, &format!("SELECT COUNT(*) FROM {} WHERE status = 'completed'", t("depot", "shopping_lists")))
+                .await;
         let invoices = count(&db, &format!("SELECT COUNT(*) FROM {}", t("payments", "invoices"))).await;
         if done == created && lists == created && invoices == created {
             break;
         }
-        assert!(Instant::now() < deadline, "after the crash: {created} orders, {done} sagas done, {lists} lists, {invoices} invoices");
+        assert!(
+            Instant::now() < deadline,
+            "after the crash: {created} orders, {done} sagas done, {lists} lists, {invoices} invoices"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // Exactly once: no second list, invoice, saga or SMS for any order.
@@ -95,7 +105,10 @@ async fn crash_and_recover(setup: Setup) {
     let sms = count(&db, &format!("SELECT COUNT(*) FROM {}", t("notifications", "notifications"))).await;
     let distinct_sms = count(
         &db,
-        &format!("SELECT COUNT(*) FROM (SELECT DISTINCT order_id, kind FROM {}) AS d", t("notifications", "notifications")),
+        &format!(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT order_id, kind FROM {}) AS d",
+            t("notifications", "notifications")
+        ),
     )
     .await;
     assert_eq!(sms, distinct_sms, "no SMS sent twice");
@@ -156,7 +169,8 @@ async fn a_killed_process_resumes_every_order_exactly_once_on_postgres_and_jetst
     };
     crash_and_recover(setup).await;
     // Clean up this run's stream and schemas.
-    if let Ok(stream) = messaging::JetStream::connect(&std::env::var("TEST_NATS_URL").unwrap_or_default(), &name).await {
+    if let Ok(stream) = messaging::JetStream::connect(&std::env::var("TEST_NATS_URL").unwrap_or_default(), &name).await
+    {
         let _ = stream.delete_stream().await;
     }
     let db = Database::connect(&pg, &namespace).await.expect("database");

@@ -3,7 +3,8 @@
 
 use std::process::Command;
 
-const CONTEXTS: &[&str] = &["stores", "customers", "baskets", "ordering", "payments", "depot", "cosec", "notifications", "search"];
+const CONTEXTS: &[&str] =
+    &["stores", "customers", "baskets", "ordering", "payments", "depot", "cosec", "notifications", "search"];
 
 fn metadata() -> serde_json::Value {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());

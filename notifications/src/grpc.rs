@@ -34,7 +34,8 @@ impl NotificationsGrpc {
 }
 
 pub(crate) fn status(err: NotificationsError) -> Status {
-    if matches!(err, NotificationsError::CustomersUnavailable { .. } | NotificationsError::SmsGatewayUnavailable { .. }) {
+    if matches!(err, NotificationsError::CustomersUnavailable { .. } | NotificationsError::SmsGatewayUnavailable { .. })
+    {
         tracing::warn!(error = %err.detail(), "a dependency of notifications is unavailable");
     }
     service::status_from(&err)
@@ -89,9 +90,8 @@ impl CustomerDirectory for CustomersClient {
     async fn customer(&self, id: &str) -> Result<Option<Recipient>, NotificationsError> {
         let mut client = self.client.clone();
         let call = client.get_customer(GetCustomerRequest { id: id.to_owned() });
-        let unavailable = |source: Box<dyn std::error::Error + Send + Sync>| {
-            NotificationsError::CustomersUnavailable { source }
-        };
+        let unavailable =
+            |source: Box<dyn std::error::Error + Send + Sync>| NotificationsError::CustomersUnavailable { source };
         match tokio::time::timeout(RPC_TIMEOUT, call).await {
             Ok(Ok(response)) => Ok(response.into_inner().customer.map(|c| Recipient {
                 customer_id: if c.id.is_empty() { id.to_owned() } else { c.id },

@@ -47,7 +47,6 @@ use crate::application::{Application, SmsSender};
 /// The module name: schema, metrics prefix, `MODULES` entry.
 const MODULE: &str = "notifications";
 
-
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
     Migration {
@@ -107,4 +106,3 @@ impl service::Module for NotificationsModule {
         Ok(())
     }
 }
-

@@ -47,7 +47,14 @@ impl SmsSender for WebhookSmsSender {
             "kind": sms.kind,
         });
         let unavailable = |e: reqwest::Error| NotificationsError::SmsGatewayUnavailable { source: Box::new(e) };
-        self.http.post(&self.url).json(&body).send().await.map_err(unavailable)?.error_for_status().map_err(unavailable)?;
+        self.http
+            .post(&self.url)
+            .json(&body)
+            .send()
+            .await
+            .map_err(unavailable)?
+            .error_for_status()
+            .map_err(unavailable)?;
         tracing::info!(to = %sms.to, kind = %sms.kind, order = %sms.order_id, "SMS sent to the webhook");
         Ok(())
     }

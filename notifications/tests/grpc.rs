@@ -19,24 +19,19 @@ async fn the_notify_methods_send_their_sms() {
             vec![Arc::new(customers::CustomersModule), Arc::new(notifications::NotificationsModule)],
         )
         .await;
-        let (status, body) = app.post("/api/customers", serde_json::json!({ "name": "Fay", "smsNumber": "555-0606" })).await;
+        let (status, body) =
+            app.post("/api/customers", serde_json::json!({ "name": "Fay", "smsNumber": "555-0606" })).await;
         assert_eq!(status, 200, "{body}");
         let customer = body["id"].as_str().expect("id").to_owned();
         let mut client = NotificationsServiceClient::connect(app.grpc_url()).await.expect("connect");
 
         let ids = |order: &str| (order.to_owned(), customer.clone());
         let (order_id, customer_id) = ids("order-g");
-        client
-            .notify_order_created(NotifyOrderCreatedRequest { order_id, customer_id })
-            .await
-            .expect("created");
+        client.notify_order_created(NotifyOrderCreatedRequest { order_id, customer_id }).await.expect("created");
         let (order_id, customer_id) = ids("order-g");
         client.notify_order_ready(NotifyOrderReadyRequest { order_id, customer_id }).await.expect("ready");
         let (order_id, customer_id) = ids("order-g");
-        client
-            .notify_order_canceled(NotifyOrderCanceledRequest { order_id, customer_id })
-            .await
-            .expect("canceled");
+        client.notify_order_canceled(NotifyOrderCanceledRequest { order_id, customer_id }).await.expect("canceled");
 
         let sent = wait_for_notifications(&app, &customer, 3).await;
         let kinds: Vec<&str> = sent.iter().map(|n| n["kind"].as_str().unwrap_or_default()).collect();

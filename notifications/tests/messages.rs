@@ -101,8 +101,10 @@ async fn sms_number_changes_are_followed() {
         app.publish_all(&[customer_registered(&customer, "Bob", "555-0001"), sms_changed(&customer, "555-0002")]).await;
         // a change for a customer the cache never saw is dropped without failing the consumer
         app.publish(&sms_changed("nobody", "555-9999")).await;
-        testkit::wait_until("the new number cached", async || cached_number(&app, &customer).await.as_deref() == Some("555-0002"))
-            .await;
+        testkit::wait_until("the new number cached", async || {
+            cached_number(&app, &customer).await.as_deref() == Some("555-0002")
+        })
+        .await;
         app.publish(&order_created("order-5", &customer)).await;
         wait_for_notifications(&app, &customer, 1).await;
         let (_, body) = list(&app, &customer).await;
@@ -124,22 +126,26 @@ async fn a_customer_the_cache_never_saw_is_asked_of_the_customers_module() {
         let customer = body["id"].as_str().expect("id").to_owned();
 
         let rpc = format!("CUSTOMERS={}", owner.rpc_addr);
-        let app = TestApp::spawn_with(
-            backend,
-            vec![Arc::new(notifications::NotificationsModule)],
-            &["--rpc-services", &rpc],
-        )
-        .await;
+        let app =
+            TestApp::spawn_with(backend, vec![Arc::new(notifications::NotificationsModule)], &["--rpc-services", &rpc])
+                .await;
         // a known customer without notifications lists nothing; an unknown one is 404
         assert_eq!(list(&app, &customer).await, (200, serde_json::json!({ "notifications": [] })), "{backend:?}");
         let (status, body) = list(&app, "no-such-customer").await;
-        assert_eq!((status, &body["code"], &body["message"]), (404, &Value::from(5), &Value::from("customer not found")));
+        assert_eq!(
+            (status, &body["code"], &body["message"]),
+            (404, &Value::from(5), &Value::from("customer not found"))
+        );
 
         app.publish(&order_created("order-9", &customer)).await;
         let sent = wait_for_notifications(&app, &customer, 1).await;
         assert_eq!(
             kinds_and_texts(&sent),
-            [("created".to_owned(), "555-0303".to_owned(), "Hi Carol, we have received your order order-9.".to_owned())],
+            [(
+                "created".to_owned(),
+                "555-0303".to_owned(),
+                "Hi Carol, we have received your order order-9.".to_owned()
+            )],
             "{backend:?}"
         );
         // an order of a customer nobody knows is acknowledged without an SMS

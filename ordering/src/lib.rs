@@ -44,7 +44,6 @@ use crate::handlers::{CheckoutHandler, CommandHandler, InvoicePaidHandler, Shopp
 /// The module name: schema, metrics prefix, `MODULES` entry.
 const MODULE: &str = "ordering";
 
-
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, description: "event store and snapshots", sql: eventsourcing::TABLES_SQL },
     Migration { version: 2, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
@@ -113,4 +112,3 @@ impl service::Module for OrderingModule {
         Ok(())
     }
 }
-

@@ -32,7 +32,6 @@ use database::Migration;
 /// The module name: schema, metrics prefix, `MODULES` entry.
 const MODULE: &str = "payments";
 
-
 const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
@@ -85,4 +84,3 @@ impl service::Module for PaymentsModule {
         Ok(())
     }
 }
-

@@ -29,10 +29,20 @@ async fn payments_and_invoices_over_grpc() {
         let payment = client.get_payment(pb::GetPaymentRequest { id: id.clone() }).await.expect("get").into_inner();
         assert_eq!(
             payment.payment,
-            Some(pb::Payment { id: id.clone(), customer_id: "c-1".into(), amount: 7.5, order_id: String::new(), status: "confirmed".into() }),
+            Some(pb::Payment {
+                id: id.clone(),
+                customer_id: "c-1".into(),
+                amount: 7.5,
+                order_id: String::new(),
+                status: "confirmed".into()
+            }),
             "{backend:?}"
         );
-        assert_status(client.confirm_payment(pb::ConfirmPaymentRequest { id: ddd::new_id() }).await, Code::NotFound, "payment not found");
+        assert_status(
+            client.confirm_payment(pb::ConfirmPaymentRequest { id: ddd::new_id() }).await,
+            Code::NotFound,
+            "payment not found",
+        );
         assert_status(
             client.authorize_payment(pb::AuthorizePaymentRequest { customer_id: "c".into(), amount: f64::NAN }).await,
             Code::InvalidArgument,
@@ -51,7 +61,13 @@ async fn payments_and_invoices_over_grpc() {
         let found = client.get_invoice(pb::GetInvoiceRequest { id: invoice.clone() }).await.expect("get").into_inner();
         assert_eq!(
             found.invoice,
-            Some(pb::Invoice { id: invoice.clone(), order_id: order.clone(), amount: 6.25, status: "pending".into(), payment_id: id.clone() }),
+            Some(pb::Invoice {
+                id: invoice.clone(),
+                order_id: order.clone(),
+                amount: 6.25,
+                status: "pending".into(),
+                payment_id: id.clone()
+            }),
             "{backend:?}"
         );
         assert_status(

@@ -100,7 +100,8 @@ async fn order_readied(app: &TestApp, order_id: &str, payment_id: &str, total: f
 }
 
 async fn order_canceled(app: &TestApp, order_id: &str, payment_id: &str) {
-    let event = orderingpb::OrderCanceled { id: order_id.into(), customer_id: "c-1".into(), payment_id: payment_id.into() };
+    let event =
+        orderingpb::OrderCanceled { id: order_id.into(), customer_id: "c-1".into(), payment_id: payment_id.into() };
     app.publish(&messaging::Message::new(names::ORDERING_ORDER_EVENTS, "ordersapi.OrderCanceled", event)).await;
 }
 

@@ -44,7 +44,12 @@ async fn invalid_payments_are_refused_with_the_texts() {
             3,
             "the customer id cannot be blank",
         );
-        assert_error(app.post("/api/payments", json!({ "amount": 1.0 })).await, 400, 3, "the customer id cannot be blank");
+        assert_error(
+            app.post("/api/payments", json!({ "amount": 1.0 })).await,
+            400,
+            3,
+            "the customer id cannot be blank",
+        );
         for amount in [0.0, -1.5, 0.004] {
             assert_error(
                 app.post("/api/payments", json!({ "customerId": "c", "amount": amount })).await,
@@ -68,7 +73,12 @@ async fn unknown_ids_are_not_found() {
         let unknown = ddd::new_id();
         assert_error(app.get(&format!("/api/payments/{unknown}")).await, 404, 5, "payment not found");
         assert_error(app.get(&format!("/api/payments/invoices/{unknown}")).await, 404, 5, "invoice not found");
-        assert_error(app.put(&format!("/api/payments/invoices/{unknown}/pay"), json!({})).await, 404, 5, "invoice not found");
+        assert_error(
+            app.put(&format!("/api/payments/invoices/{unknown}/pay"), json!({})).await,
+            404,
+            5,
+            "invoice not found",
+        );
         assert_error(app.get("/api/payments/not-a-uuid").await, 404, 5, "payment not found");
         app.stop().await;
     }

@@ -63,7 +63,12 @@ impl Application {
 
     // --- caches --------------------------------------------------------------------------------------------------
 
-    pub(crate) async fn customer_registered(&self, tx: &mut Transaction, id: &str, name: &str) -> Result<(), SearchError> {
+    pub(crate) async fn customer_registered(
+        &self,
+        tx: &mut Transaction,
+        id: &str,
+        name: &str,
+    ) -> Result<(), SearchError> {
         self.customers.insert(tx.conn(), id, name).await
     }
 
@@ -84,7 +89,12 @@ impl Application {
         self.products.insert(tx.conn(), id, product).await
     }
 
-    pub(crate) async fn product_rebranded(&self, tx: &mut Transaction, id: &str, name: &str) -> Result<(), SearchError> {
+    pub(crate) async fn product_rebranded(
+        &self,
+        tx: &mut Transaction,
+        id: &str,
+        name: &str,
+    ) -> Result<(), SearchError> {
         self.products.rename(tx.conn(), id, name).await
     }
 

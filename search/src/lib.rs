@@ -43,7 +43,6 @@ use crate::application::Application;
 /// The module name: schema, metrics prefix, `MODULES` entry.
 const MODULE: &str = "search";
 
-
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
     Migration {
@@ -94,4 +93,3 @@ impl service::Module for SearchModule {
         Ok(())
     }
 }
-

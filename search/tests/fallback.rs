@@ -37,8 +37,8 @@ async fn an_order_gets_its_names_from_the_owners_in_other_processes() {
             TestApp::spawn(backend, vec![Arc::new(customers::CustomersModule), Arc::new(stores::StoresModule)]).await;
         let (customer, store, product) = given_owned_data(&owner).await;
         let services = format!("CUSTOMERS={0},STORES={0}", owner.rpc_addr);
-        let app = TestApp::spawn_with(backend, vec![Arc::new(search::SearchModule)], &["--rpc-services", &services])
-            .await;
+        let app =
+            TestApp::spawn_with(backend, vec![Arc::new(search::SearchModule)], &["--rpc-services", &services]).await;
 
         app.publish(&order_created("o-1", &customer, &[(&product, &store, 12.5, 2)])).await;
         let order = wait_for_status(&app, "o-1", "New").await;
@@ -52,7 +52,11 @@ async fn an_order_gets_its_names_from_the_owners_in_other_processes() {
         assert_eq!(order["total"], json!(25.0), "{backend:?}");
         // the answers were cached
         assert_eq!(
-            (count(&app, "customers_cache").await, count(&app, "stores_cache").await, count(&app, "products_cache").await),
+            (
+                count(&app, "customers_cache").await,
+                count(&app, "stores_cache").await,
+                count(&app, "products_cache").await
+            ),
             (1, 1, 1),
             "{backend:?}"
         );
@@ -70,11 +74,10 @@ async fn an_order_gets_its_names_from_the_owners_in_other_processes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_order_that_overtakes_the_caches_still_gets_its_names() {
     for backend in app_backends() {
-        let app = TestApp::spawn(backend, vec![
-            Arc::new(customers::CustomersModule),
-            Arc::new(stores::StoresModule),
-            Arc::new(search::SearchModule),
-        ])
+        let app = TestApp::spawn(
+            backend,
+            vec![Arc::new(customers::CustomersModule), Arc::new(stores::StoresModule), Arc::new(search::SearchModule)],
+        )
         .await;
         let (customer, store, product) = given_owned_data(&app).await;
         // published at once: the order may well be handled before the cache consumers ran

@@ -106,15 +106,19 @@ async fn every_filter_narrows_the_search() {
         }
 
         // the whole response shape, total as a double from exact cents
-        let (status, body) = app.post("/api/search/orders", json!({ "filters": { "productIds": ["p-2"] }, "limit": 1 })).await;
+        let (status, body) =
+            app.post("/api/search/orders", json!({ "filters": { "productIds": ["p-2"] }, "limit": 1 })).await;
         assert_eq!(status, 200);
         assert_eq!(body["orders"].as_array().map(Vec::len), Some(1), "{body}");
         let order = &body["orders"][0];
         assert_eq!(order["orderId"], "o-5");
         assert_eq!(order["customerName"], "Ann");
         assert_eq!(order["total"], json!(5.0));
-        assert_eq!(order["items"][0], json!({ "productId": "p-2", "storeId": "s-1", "productName": "Kite",
-            "storeName": "Toys", "price": 5.0, "quantity": "1" }));
+        assert_eq!(
+            order["items"][0],
+            json!({ "productId": "p-2", "storeId": "s-1", "productName": "Kite",
+            "storeName": "Toys", "price": 5.0, "quantity": "1" })
+        );
         assert_ne!(body["next"], "", "{backend:?}: o-3 is on the next page");
         let (_, three) = get_order(&app, "o-3").await;
         assert_eq!(three["order"]["total"], json!(19.99), "{backend:?}");

@@ -24,7 +24,12 @@ const STRING: (&str, Option<&str>) = ("string", None);
 const BOOL: (&str, Option<&str>) = ("boolean", None);
 const DOUBLE: (&str, Option<&str>) = ("number", Some("double"));
 
-const fn field(json_name: &'static str, number: u32, kind: (&'static str, Option<&'static str>), description: &'static str) -> Field {
+const fn field(
+    json_name: &'static str,
+    number: u32,
+    kind: (&'static str, Option<&'static str>),
+    description: &'static str,
+) -> Field {
     Field { json_name, number, kind, description }
 }
 

@@ -18,10 +18,7 @@ pub(crate) fn routes(server: StoresServer) -> Router {
             post(s.clone(), |s, r| async move { s.create_store(r).await })
                 .merge(get(s.clone(), |s, r| async move { s.get_stores(r).await })),
         )
-        .route(
-            "/api/stores/participating",
-            get(s.clone(), |s, r| async move { s.get_participating_stores(r).await }),
-        )
+        .route("/api/stores/participating", get(s.clone(), |s, r| async move { s.get_participating_stores(r).await }))
         .route("/api/stores/{id}", get(s.clone(), |s, r| async move { s.get_store(r).await }))
         .route(
             "/api/stores/{id}/participating",
@@ -95,7 +92,15 @@ const ROUTES: &[RestRoute] = &[
         "Disable store service participation",
         false,
     ),
-    route("POST", "/api/stores/{store_id}/products", "AddProduct", "addProduct", "Product", "Add a store product", true),
+    route(
+        "POST",
+        "/api/stores/{store_id}/products",
+        "AddProduct",
+        "addProduct",
+        "Product",
+        "Add a store product",
+        true,
+    ),
     route(
         "GET",
         "/api/stores/{store_id}/products",
@@ -133,7 +138,15 @@ const ROUTES: &[RestRoute] = &[
         "Decrease the price of a product",
         true,
     ),
-    route("DELETE", "/api/stores/products/{id}", "RemoveProduct", "removeProduct", "Product", "Remove a store product", false),
+    route(
+        "DELETE",
+        "/api/stores/products/{id}",
+        "RemoveProduct",
+        "removeProduct",
+        "Product",
+        "Remove a store product",
+        false,
+    ),
 ];
 
 /// The API description registered with the runtime (served at `/stores-spec/`).

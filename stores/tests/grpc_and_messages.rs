@@ -38,7 +38,12 @@ async fn the_grpc_service_creates_reads_and_refuses() {
         let store = grpc.get_store(storespb::GetStoreRequest { id: id.clone() }).await.expect("get").into_inner();
         assert_eq!(
             store.store,
-            Some(storespb::Store { id: id.clone(), name: "Gadgets".into(), location: "Level 2".into(), participating: false }),
+            Some(storespb::Store {
+                id: id.clone(),
+                name: "Gadgets".into(),
+                location: "Level 2".into(),
+                participating: false
+            }),
             "{backend:?}"
         );
         grpc.enable_participation(storespb::EnableParticipationRequest { id: id.clone() }).await.expect("enable");
@@ -46,7 +51,9 @@ async fn the_grpc_service_creates_reads_and_refuses() {
             grpc.get_participating_stores(storespb::GetParticipatingStoresRequest {}).await.expect("list").into_inner();
         assert_eq!(participating.stores.len(), 1);
         assert!(participating.stores[0].participating);
-        grpc.rebrand_store(storespb::RebrandStoreRequest { id: id.clone(), name: "Gizmos".into() }).await.expect("rebrand");
+        grpc.rebrand_store(storespb::RebrandStoreRequest { id: id.clone(), name: "Gizmos".into() })
+            .await
+            .expect("rebrand");
         let stores = grpc.get_stores(storespb::GetStoresRequest {}).await.expect("stores").into_inner().stores;
         assert_eq!(stores[0].name, "Gizmos");
 
@@ -96,7 +103,11 @@ async fn the_grpc_service_creates_reads_and_refuses() {
             .expect_err("400");
         assert_eq!((err.code(), err.message()), (Code::InvalidArgument, "the price change would be an increase"));
         let err = grpc
-            .add_product(storespb::AddProductRequest { store_id: "missing".into(), name: "x".into(), ..Default::default() })
+            .add_product(storespb::AddProductRequest {
+                store_id: "missing".into(),
+                name: "x".into(),
+                ..Default::default()
+            })
             .await
             .expect_err("404");
         assert_eq!((err.code(), err.message()), (Code::NotFound, "store not found"));
@@ -208,8 +219,11 @@ async fn every_change_is_published_in_the_original_envelope() {
             )
             .await;
         let product = body["id"].as_str().expect("id").to_owned();
-        app.put(&format!("/api/stores/products/{product}/rebrand"), json!({ "name": "World Atlas", "description": "" }))
-            .await;
+        app.put(
+            &format!("/api/stores/products/{product}/rebrand"),
+            json!({ "name": "World Atlas", "description": "" }),
+        )
+        .await;
         app.put(&format!("/api/stores/products/{product}/increasePrice"), json!({ "price": 15.25 })).await;
         app.put(&format!("/api/stores/products/{product}/decreasePrice"), json!({ "price": 14.0 })).await;
         assert_eq!(app.delete(&format!("/api/stores/products/{product}")).await.0, 200);
@@ -237,7 +251,8 @@ async fn every_change_is_published_in_the_original_envelope() {
                     storespb::StoreCreated { id: store.clone(), name: "Books".into(), location: "North".into() }
                 ),
                 "storesapi.StoreParticipatingToggled" => {
-                    let toggled = storespb::StoreParticipationToggled::decode(inner.payload.as_slice()).expect("payload");
+                    let toggled =
+                        storespb::StoreParticipationToggled::decode(inner.payload.as_slice()).expect("payload");
                     assert_eq!(toggled.id, store);
                 }
                 "storesapi.StoreRebranded" => assert_eq!(
@@ -257,7 +272,11 @@ async fn every_change_is_published_in_the_original_envelope() {
                 ),
                 "storesapi.ProductRebranded" => assert_eq!(
                     storespb::ProductRebranded::decode(inner.payload.as_slice()).expect("payload"),
-                    storespb::ProductRebranded { id: product.clone(), name: "World Atlas".into(), description: String::new() }
+                    storespb::ProductRebranded {
+                        id: product.clone(),
+                        name: "World Atlas".into(),
+                        description: String::new()
+                    }
                 ),
                 "storesapi.ProductPriceIncreased" => assert_eq!(
                     storespb::ProductPriceChanged::decode(inner.payload.as_slice()).expect("payload"),
@@ -279,10 +298,13 @@ async fn every_change_is_published_in_the_original_envelope() {
             .iter()
             .map(open)
             .filter(|(outer, _)| outer.name == "storesapi.StoreParticipatingToggled")
-            .map(|(_, inner)| storespb::StoreParticipationToggled::decode(inner.payload.as_slice()).expect("toggle").participating)
+            .map(|(_, inner)| {
+                storespb::StoreParticipationToggled::decode(inner.payload.as_slice()).expect("toggle").participating
+            })
             .collect();
         assert_eq!(toggles, [true, false]);
-        let store_names: Vec<&str> = names.iter().map(String::as_str).filter(|n| n.starts_with("storesapi.Store")).collect();
+        let store_names: Vec<&str> =
+            names.iter().map(String::as_str).filter(|n| n.starts_with("storesapi.Store")).collect();
         assert_eq!(
             store_names,
             [

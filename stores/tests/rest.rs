@@ -39,12 +39,8 @@ fn assert_ok_empty(response: (u16, Value)) {
 async fn raw_get(app: &TestApp, path: &str) -> (u16, String, String) {
     let response = reqwest::get(format!("{}{}", app.base_url, path)).await.expect("request");
     let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let content_type =
+        response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     (status, content_type, response.text().await.expect("text"))
 }
 
@@ -144,7 +140,11 @@ async fn products_are_added_read_repriced_rebranded_and_removed() {
     for backend in app_backends() {
         let app = spawn(backend).await;
         let store = create_store(&app, "Pens & Co", "East wing").await;
-        assert_eq!(app.get(&format!("/api/stores/{store}/products")).await, (200, json!({ "products": [] })), "{backend:?}");
+        assert_eq!(
+            app.get(&format!("/api/stores/{store}/products")).await,
+            (200, json!({ "products": [] })),
+            "{backend:?}"
+        );
 
         // The path wins over a store id in the body.
         let (status, body) = app
@@ -161,8 +161,7 @@ async fn products_are_added_read_repriced_rebranded_and_removed() {
         assert_eq!(app.get(&format!("/api/stores/products/{pencil}")).await, (200, expected.clone()));
 
         // Every field is emitted even when empty; price is a JSON number.
-        let (status, body) =
-            app.post(&format!("/api/stores/{store}/products"), json!({ "name": "Eraser" })).await;
+        let (status, body) = app.post(&format!("/api/stores/{store}/products"), json!({ "name": "Eraser" })).await;
         assert_eq!(status, 200, "{body}");
         let eraser = body["id"].as_str().expect("id").to_owned();
         let eraser_json =
@@ -174,7 +173,9 @@ async fn products_are_added_read_repriced_rebranded_and_removed() {
         );
 
         // Prices: exact cents, both directions.
-        assert_ok_empty(app.put(&format!("/api/stores/products/{pencil}/increasePrice"), json!({ "price": 3.30 })).await);
+        assert_ok_empty(
+            app.put(&format!("/api/stores/products/{pencil}/increasePrice"), json!({ "price": 3.30 })).await,
+        );
         assert_eq!(app.get(&format!("/api/stores/products/{pencil}")).await.1["product"]["price"], json!(3.3));
         assert_error(
             app.put(&format!("/api/stores/products/{pencil}/increasePrice"), json!({ "price": 3.29 })).await,
@@ -182,7 +183,9 @@ async fn products_are_added_read_repriced_rebranded_and_removed() {
             3,
             "the price change would be a decrease",
         );
-        assert_ok_empty(app.put(&format!("/api/stores/products/{pencil}/decreasePrice"), json!({ "price": 2.2 })).await);
+        assert_ok_empty(
+            app.put(&format!("/api/stores/products/{pencil}/decreasePrice"), json!({ "price": 2.2 })).await,
+        );
         assert_eq!(app.get(&format!("/api/stores/products/{pencil}")).await.1["product"]["price"], json!(2.2));
         assert_error(
             app.put(&format!("/api/stores/products/{pencil}/decreasePrice"), json!({ "price": 2.21 })).await,
@@ -199,7 +202,8 @@ async fn products_are_added_read_repriced_rebranded_and_removed() {
         let product = app.get(&format!("/api/stores/products/{pencil}")).await.1;
         assert_eq!((&product["product"]["name"], &product["product"]["description"]), (&json!("Pen"), &json!("Blue")));
         assert_error(
-            app.put(&format!("/api/stores/products/{pencil}/rebrand"), json!({ "name": " ", "description": "x" })).await,
+            app.put(&format!("/api/stores/products/{pencil}/rebrand"), json!({ "name": " ", "description": "x" }))
+                .await,
             400,
             3,
             "the product name cannot be blank",
@@ -333,7 +337,11 @@ async fn bad_input_gets_a_4xx_with_the_error_json() {
         }
         // Non-finite prices (proto3 JSON allows "NaN"/"Infinity" strings) are refused, never stored.
         let (status, json) = app
-            .call_raw("PUT", &format!("/api/stores/products/{product}/increasePrice"), br#"{"price": "Infinity"}"#.to_vec())
+            .call_raw(
+                "PUT",
+                &format!("/api/stores/products/{product}/increasePrice"),
+                br#"{"price": "Infinity"}"#.to_vec(),
+            )
             .await;
         assert_eq!(status, 400, "{json}");
 
@@ -525,7 +533,9 @@ async fn snapshots_do_not_change_what_commands_see() {
                 app.put(&format!("/api/stores/products/{product}/increasePrice"), json!({ "price": price })).await,
             );
         }
-        assert_ok_empty(app.put(&format!("/api/stores/products/{product}/decreasePrice"), json!({ "price": 8.01 })).await);
+        assert_ok_empty(
+            app.put(&format!("/api/stores/products/{product}/decreasePrice"), json!({ "price": 8.01 })).await,
+        );
         assert_error(
             app.put(&format!("/api/stores/products/{product}/increasePrice"), json!({ "price": 8.0 })).await,
             400,

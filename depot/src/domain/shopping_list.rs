@@ -209,10 +209,13 @@ mod tests {
         assert_eq!(s1.items["p3"].quantity, 1);
         assert_eq!(list.stops["s2"].items["p2"].quantity, 1);
         let json = serde_json::to_value(&list.stops).expect("json");
-        assert_eq!(json["s2"], serde_json::json!({
-            "StoreName": "s2 name", "StoreLocation": "s2 location",
-            "Items": { "p2": { "ProductName": "p2 name", "Quantity": 1 } }
-        }));
+        assert_eq!(
+            json["s2"],
+            serde_json::json!({
+                "StoreName": "s2 name", "StoreLocation": "s2 location",
+                "Items": { "p2": { "ProductName": "p2 name", "Quantity": 1 } }
+            })
+        );
     }
 
     #[test]
@@ -224,10 +227,14 @@ mod tests {
     #[test]
     fn the_happy_path_reaches_completed() {
         let mut l = list();
-        assert_eq!(run(&mut l, ListCommand::Assign { bot_id: "b".into() }).expect_err("pending").to_string(),
-            "the shopping list cannot be assigned");
-        assert_eq!(run(&mut l, ListCommand::Complete).expect_err("pending").to_string(),
-            "the shopping list cannot be completed");
+        assert_eq!(
+            run(&mut l, ListCommand::Assign { bot_id: "b".into() }).expect_err("pending").to_string(),
+            "the shopping list cannot be assigned"
+        );
+        assert_eq!(
+            run(&mut l, ListCommand::Complete).expect_err("pending").to_string(),
+            "the shopping list cannot be completed"
+        );
         assert_eq!(run(&mut l, ListCommand::Initiate).expect("initiate"), vec![ListEvent::Initiated]);
         assert_eq!(l.status, ListStatus::Available);
         assert_eq!(run(&mut l, ListCommand::Initiate).expect("again"), vec![]);
@@ -235,14 +242,20 @@ mod tests {
         assert_eq!((l.status, l.assigned_bot_id.as_str()), (ListStatus::Assigned, "bot-1"));
         assert!(run(&mut l, ListCommand::Assign { bot_id: "bot-2".into() }).is_err(), "never assigned twice");
         assert_eq!(run(&mut l, ListCommand::Complete).expect("complete"), vec![ListEvent::Completed]);
-        assert_eq!(run(&mut l, ListCommand::Cancel).expect_err("completed").to_string(),
-            "the shopping list cannot be canceled");
+        assert_eq!(
+            run(&mut l, ListCommand::Cancel).expect_err("completed").to_string(),
+            "the shopping list cannot be canceled"
+        );
         assert_eq!(run(&mut l, ListCommand::Initiate).expect("already progressed"), vec![]);
     }
 
     #[test]
     fn cancel_rules() {
-        for setup in [vec![], vec![ListCommand::Initiate], vec![ListCommand::Initiate, ListCommand::Assign { bot_id: "b".into() }]] {
+        for setup in [
+            vec![],
+            vec![ListCommand::Initiate],
+            vec![ListCommand::Initiate, ListCommand::Assign { bot_id: "b".into() }],
+        ] {
             let mut l = list();
             for command in setup {
                 run(&mut l, command).expect("setup");

@@ -33,7 +33,10 @@ impl CommandHandler {
     }
 
     /// What the transaction needs to create a list: nothing when the order has one already.
-    async fn prepare_creation(&self, command: &CreateShoppingList) -> Result<Result<Vec<ListItem>, DepotError>, HandlerError> {
+    async fn prepare_creation(
+        &self,
+        command: &CreateShoppingList,
+    ) -> Result<Result<Vec<ListItem>, DepotError>, HandlerError> {
         if self.app.list_for_order(&command.order_id).await.map_err(HandlerError::transient)?.is_some() {
             return Ok(Ok(Vec::new()));
         }

@@ -68,7 +68,11 @@ impl StoreCache {
     }
 
     /// A store fetched from its owner after a miss; a row the events wrote in the meantime wins.
-    pub(crate) async fn insert_if_absent(&self, conn: &mut AnyConnection, store: &CachedStore) -> Result<(), DepotError> {
+    pub(crate) async fn insert_if_absent(
+        &self,
+        conn: &mut AnyConnection,
+        store: &CachedStore,
+    ) -> Result<(), DepotError> {
         self.write(&self.insert_if_absent, conn, store).await
     }
 
@@ -177,11 +181,7 @@ impl ProductCache {
 
     /// `storesapi.ProductRemoved`.
     pub(crate) async fn delete(&self, conn: &mut AnyConnection, id: &str) -> Result<(), DepotError> {
-        sqlx::query(self.delete.q())
-            .bind(id)
-            .execute(conn)
-            .await
-            .map_err(|e| storage("removing cached product", e))?;
+        sqlx::query(self.delete.q()).bind(id).execute(conn).await.map_err(|e| storage("removing cached product", e))?;
         Ok(())
     }
 }

@@ -30,7 +30,8 @@ impl NotificationsError {
     /// The whole story, causes included (for logs and dead letters; `Display` is what callers see).
     pub(crate) fn detail(&self) -> String {
         match self {
-            NotificationsError::CustomersUnavailable { source } | NotificationsError::SmsGatewayUnavailable { source } => {
+            NotificationsError::CustomersUnavailable { source }
+            | NotificationsError::SmsGatewayUnavailable { source } => {
                 format!("{self}: {source}")
             }
             other => other.to_string(),

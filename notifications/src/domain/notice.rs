@@ -159,10 +159,7 @@ mod tests {
 
     #[test]
     fn requested_notices_need_both_ids() {
-        assert!(matches!(
-            OrderNotice::requested(NoticeKind::Created, " ", "c"),
-            Err(NotificationsError::BlankOrderId)
-        ));
+        assert!(matches!(OrderNotice::requested(NoticeKind::Created, " ", "c"), Err(NotificationsError::BlankOrderId)));
         assert!(matches!(
             OrderNotice::requested(NoticeKind::Created, "o", ""),
             Err(NotificationsError::BlankCustomerId)

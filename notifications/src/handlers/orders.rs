@@ -118,15 +118,19 @@ mod tests {
             orderingpb::OrderReadied { id: "o".into(), customer_id: "c".into(), payment_id: "p".into(), total: 3.3 },
         );
         let notice = notice_of(&readied).expect("decodes").expect("a notice");
-        assert_eq!(notice, OrderNotice {
-            kind: NoticeKind::Ready,
-            order_id: "o".into(),
-            customer_id: "c".into(),
-            total_cents: Some(330)
-        });
+        assert_eq!(
+            notice,
+            OrderNotice {
+                kind: NoticeKind::Ready,
+                order_id: "o".into(),
+                customer_id: "c".into(),
+                total_cents: Some(330)
+            }
+        );
         let other = Message::new("ordering.events.Order", "ordersapi.Unknown", orderingpb::OrderCanceled::default());
         assert!(notice_of(&other).expect("ignored").is_none());
-        let mut garbage = Message::new("ordering.events.Order", msg::ORDER_CREATED, orderingpb::OrderCanceled::default());
+        let mut garbage =
+            Message::new("ordering.events.Order", msg::ORDER_CREATED, orderingpb::OrderCanceled::default());
         garbage.payload = vec![0xff, 0xff];
         assert!(notice_of(&garbage).expect_err("undecodable").permanent);
     }

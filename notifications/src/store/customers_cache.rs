@@ -29,7 +29,11 @@ impl CustomersCache {
         }
     }
 
-    pub(crate) async fn find(&self, conn: &mut AnyConnection, id: &str) -> Result<Option<Recipient>, NotificationsError> {
+    pub(crate) async fn find(
+        &self,
+        conn: &mut AnyConnection,
+        id: &str,
+    ) -> Result<Option<Recipient>, NotificationsError> {
         let row = sqlx::query(self.find.q())
             .bind(id)
             .fetch_optional(conn)
@@ -43,7 +47,11 @@ impl CustomersCache {
     }
 
     /// Caches `customer` unless it is cached already.
-    pub(crate) async fn insert(&self, conn: &mut AnyConnection, customer: &Recipient) -> Result<(), NotificationsError> {
+    pub(crate) async fn insert(
+        &self,
+        conn: &mut AnyConnection,
+        customer: &Recipient,
+    ) -> Result<(), NotificationsError> {
         sqlx::query(self.insert.q())
             .bind(&customer.customer_id)
             .bind(&customer.name)

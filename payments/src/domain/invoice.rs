@@ -58,7 +58,12 @@ pub(crate) enum InvoiceEvent {
 
 impl Invoice {
     /// Decides a new (pending) invoice.
-    pub(crate) fn create(id: String, order_id: &str, payment_id: &str, amount: Cents) -> Result<Invoice, PaymentsError> {
+    pub(crate) fn create(
+        id: String,
+        order_id: &str,
+        payment_id: &str,
+        amount: Cents,
+    ) -> Result<Invoice, PaymentsError> {
         if order_id.trim().is_empty() {
             return Err(PaymentsError::BlankOrderId);
         }

@@ -162,9 +162,10 @@ mod tests {
     #[test]
     fn an_exact_amount_confirms_once_per_order() {
         let mut p = payment(330);
-        assert_eq!(run(&mut p, confirm("o-1", "c-1", 330)).expect("exact cents"), vec![PaymentEvent::Confirmed {
-            order_id: Some("o-1".into())
-        }]);
+        assert_eq!(
+            run(&mut p, confirm("o-1", "c-1", 330)).expect("exact cents"),
+            vec![PaymentEvent::Confirmed { order_id: Some("o-1".into()) }]
+        );
         assert_eq!((p.status, p.order_id.as_deref()), (PaymentStatus::Confirmed, Some("o-1")));
         assert_eq!(run(&mut p, confirm("o-1", "c-1", 330)).expect("same order again"), vec![]);
         assert!(matches!(run(&mut p, confirm("o-2", "c-1", 100)), Err(PaymentsError::UsedByAnotherOrder)));

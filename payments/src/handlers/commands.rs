@@ -32,7 +32,13 @@ impl CommandHandler {
                 match Cents::from_dollars(command.amount) {
                     Some(total) => {
                         self.app
-                            .confirm_payment_for_order_in(tx, &command.id, &command.order_id, &command.customer_id, total)
+                            .confirm_payment_for_order_in(
+                                tx,
+                                &command.id,
+                                &command.order_id,
+                                &command.customer_id,
+                                total,
+                            )
                             .await
                     }
                     None => Err(PaymentsError::AmountOutOfRange),

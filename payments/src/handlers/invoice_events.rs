@@ -48,7 +48,10 @@ mod tests {
             status: InvoiceStatus::Paid,
         };
         let message = integration_message(&invoice, &InvoiceEvent::Paid).expect("published");
-        assert_eq!((message.subject.as_str(), message.name.as_str()), ("payments.events.Invoice", "paymentsapi.InvoicePaid"));
+        assert_eq!(
+            (message.subject.as_str(), message.name.as_str()),
+            ("payments.events.Invoice", "paymentsapi.InvoicePaid")
+        );
         let payload: paymentspb::InvoicePaid = message.decode().expect("payload");
         assert_eq!(payload, paymentspb::InvoicePaid { id: "i-1".into(), order_id: "o-1".into() });
         assert!(integration_message(&invoice, &InvoiceEvent::Canceled).is_none());

@@ -39,9 +39,10 @@ pub enum DbError {
 impl From<sqlx::Error> for DbError {
     fn from(err: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &err
-            && db.is_unique_violation() {
-                return DbError::Conflict(db.message().to_owned());
-            }
+            && db.is_unique_violation()
+        {
+            return DbError::Conflict(db.message().to_owned());
+        }
         DbError::Sql(err)
     }
 }
@@ -196,10 +197,7 @@ fn normalize_url(url: &str) -> String {
 
 /// Microseconds since the Unix epoch: the portable timestamp of every table we own.
 pub fn now_micros() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros() as i64)
-        .unwrap_or_default()
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -46,12 +46,13 @@ pub(crate) async fn run(db: &Database, module: &str, migrations: &[Migration]) -
                 .execute(tx.conn())
                 .await?;
         }
-        let applied: Option<(i64,)> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT version FROM {book} WHERE module = $1 AND version = $2")))
-                .bind(module)
-                .bind(migration.version as i64)
-                .fetch_optional(tx.conn())
-                .await?;
+        let applied: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT version FROM {book} WHERE module = $1 AND version = $2"
+        )))
+        .bind(module)
+        .bind(migration.version as i64)
+        .fetch_optional(tx.conn())
+        .await?;
         if applied.is_some() {
             tx.rollback().await?;
             continue;

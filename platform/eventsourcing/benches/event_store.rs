@@ -145,7 +145,11 @@ async fn run(label: &str, url: &str) {
     }
     let plain = load_time(&db, SnapshotPolicy::Never).await;
     let snap = load_time(&db, SnapshotPolicy::Every(100)).await;
-    println!("\nload of a 1,000-event stream: {:.2} ms without snapshots, {:.2} ms with a snapshot", plain.as_secs_f64() * 1e3, snap.as_secs_f64() * 1e3);
+    println!(
+        "\nload of a 1,000-event stream: {:.2} ms without snapshots, {:.2} ms with a snapshot",
+        plain.as_secs_f64() * 1e3,
+        snap.as_secs_f64() * 1e3
+    );
 }
 
 #[tokio::main]

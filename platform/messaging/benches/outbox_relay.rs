@@ -29,7 +29,8 @@ async fn run(label: &str, db_url: &str, nats_url: &str, writers: usize) {
     let committed: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let outbox = Outbox::new(&db, "bench", None);
     let stop = CancellationToken::new();
-    let relay = tokio::spawn(outbox.relay(&db, stream.clone() as Arc<dyn Stream>, RelaySettings::default()).run(stop.clone()));
+    let relay =
+        tokio::spawn(outbox.relay(&db, stream.clone() as Arc<dyn Stream>, RelaySettings::default()).run(stop.clone()));
 
     // Arrivals are joined with commit times at the end: a message may reach the subscriber before its writer
     // has even recorded that the commit returned.
@@ -53,11 +54,15 @@ async fn run(label: &str, db_url: &str, nats_url: &str, writers: usize) {
         let committed = committed.clone();
         tasks.push(tokio::spawn(async move {
             for _ in 0..MESSAGES / writers {
-                let msg = Message::new("bench.events.Thing", "benchapi.ThingHappened", contracts::storespb::StoreCreated {
-                    id: ddd::new_id(),
-                    name: "bench".into(),
-                    location: "here".into(),
-                });
+                let msg = Message::new(
+                    "bench.events.Thing",
+                    "benchapi.ThingHappened",
+                    contracts::storespb::StoreCreated {
+                        id: ddd::new_id(),
+                        name: "bench".into(),
+                        location: "here".into(),
+                    },
+                );
                 let id = msg.id.clone();
                 let mut tx = db.begin().await.expect("begin");
                 outbox.add(&mut tx, msg).await.expect("add");
@@ -72,15 +77,18 @@ async fn run(label: &str, db_url: &str, nats_url: &str, writers: usize) {
     let arrivals = receiver.await.expect("receiver");
     let committed = committed.lock().expect("lock").clone();
     let last = arrivals.iter().map(|(_, at)| *at).max().unwrap_or_else(Instant::now);
-    let mut latencies: Vec<Duration> = arrivals
-        .iter()
-        .filter_map(|(id, at)| committed.get(id).map(|c| at.saturating_duration_since(*c)))
-        .collect();
+    let mut latencies: Vec<Duration> =
+        arrivals.iter().filter_map(|(id, at)| committed.get(id).map(|c| at.saturating_duration_since(*c))).collect();
     stop.cancel();
     let _ = relay.await;
     let _ = stream.delete_stream().await;
     latencies.sort();
-    let pct = |p: f64| latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1))).copied().unwrap_or_default();
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
     let rate = latencies.len() as f64 / last.duration_since(started).as_secs_f64();
     println!(
         "| {label} | {writers} | {} | {rate:.0} | {:.2} | {:.2} |",
@@ -92,7 +100,9 @@ async fn run(label: &str, db_url: &str, nats_url: &str, writers: usize) {
 
 #[tokio::main]
 async fn main() {
-    let nats = std::env::var("BENCH_NATS_URL").or_else(|_| std::env::var("TEST_NATS_URL")).unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
+    let nats = std::env::var("BENCH_NATS_URL")
+        .or_else(|_| std::env::var("TEST_NATS_URL"))
+        .unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
     println!("| database | writers | messages | messages/s | commit→publish p50 ms | p99 ms |");
     println!("|---|---:|---:|---:|---:|---:|");
     let dir = std::env::temp_dir().join(format!("mallbots-bench-{}", uuid::Uuid::new_v4().simple()));

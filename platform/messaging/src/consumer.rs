@@ -127,7 +127,10 @@ async fn dead_letter(
     error: &str,
     delivered: u32,
 ) -> Verdict {
-    match subscription.dead_letters.add(&subscription.durable, &subscription.subject, id, name, bytes, error, delivered).await
+    match subscription
+        .dead_letters
+        .add(&subscription.durable, &subscription.subject, id, name, bytes, error, delivered)
+        .await
     {
         Ok(()) => {
             if let Some(metrics) = &subscription.metrics {

@@ -77,9 +77,7 @@ impl DbStream {
                     "UPDATE {cursors} SET position = $3 WHERE durable = $1 AND owner = $2 AND lease_until > $4"
                 )),
                 probe: Sql::new(format!("SELECT seq FROM {messages} WHERE subject = $1 AND seq > $2 LIMIT 1")),
-                release: Sql::new(format!(
-                    "UPDATE {cursors} SET lease_until = 0 WHERE durable = $1 AND owner = $2"
-                )),
+                release: Sql::new(format!("UPDATE {cursors} SET lease_until = 0 WHERE durable = $1 AND owner = $2")),
                 pending: Sql::new(format!(
                     "SELECT COUNT(*) FROM {messages} WHERE subject = $1 AND seq > \
                      COALESCE((SELECT position FROM {cursors} WHERE durable = $2), 0)"
@@ -294,8 +292,13 @@ impl DbConsumer {
         if self.lease_until < now + (LEASE.as_micros() as i64) / 2 {
             let held = self.lease_until > now;
             let until = now + LEASE.as_micros() as i64;
-            let leased =
-                sqlx::query(inner.lease.q()).bind(&durable).bind(&self.owner).bind(until).bind(now).execute(pool).await?;
+            let leased = sqlx::query(inner.lease.q())
+                .bind(&durable)
+                .bind(&self.owner)
+                .bind(until)
+                .bind(now)
+                .execute(pool)
+                .await?;
             if leased.rows_affected() != 1 {
                 self.lease_until = 0;
                 return Ok(0);
@@ -317,14 +320,13 @@ impl DbConsumer {
             if !crate::consumer::process(&self.subscription, self.handler.as_ref(), &data, 1, &self.shutdown).await {
                 break;
             }
-            let advanced =
-                sqlx::query(inner.advance.q())
-                    .bind(&durable)
-                    .bind(&self.owner)
-                    .bind(seq)
-                    .bind(database::now_micros())
-                    .execute(pool)
-                    .await?;
+            let advanced = sqlx::query(inner.advance.q())
+                .bind(&durable)
+                .bind(&self.owner)
+                .bind(seq)
+                .bind(database::now_micros())
+                .execute(pool)
+                .await?;
             if advanced.rows_affected() != 1 {
                 // The lease was lost (we were too slow): stop; the new owner continues from the cursor.
                 self.lease_until = 0;

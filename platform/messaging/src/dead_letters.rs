@@ -35,7 +35,8 @@ pub struct DeadLetters {
     count: Sql,
 }
 
-const COLUMNS: &str = "seq, durable, subject, message_id, name, error, deliveries, failed_at, replay_requested_at, data";
+const COLUMNS: &str =
+    "seq, durable, subject, message_id, name, error, deliveries, failed_at, replay_requested_at, data";
 
 impl DeadLetters {
     pub fn new(db: &Database) -> Self {
@@ -99,7 +100,8 @@ impl DeadLetters {
 
     /// Asks the owning consumer to run the message again; false when there is no such unresolved dead letter.
     pub async fn replay(&self, seq: i64) -> Result<bool, DbError> {
-        let done = sqlx::query(self.request_replay.q()).bind(seq).bind(database::now_micros()).execute(self.db.pool()).await?;
+        let done =
+            sqlx::query(self.request_replay.q()).bind(seq).bind(database::now_micros()).execute(self.db.pool()).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -151,8 +153,18 @@ pub(crate) async fn run_replays(subscription: &crate::Subscription, handler: &dy
             }
             Err(err) => {
                 tracing::warn!(seq = letter.seq, error = %err, "dead letter replay failed");
-                let _ = subscription.dead_letters.add(&letter.durable, &letter.subject, &letter.message_id,
-                    &letter.name, &letter.data, &err, letter.deliveries as u32 + 1).await;
+                let _ = subscription
+                    .dead_letters
+                    .add(
+                        &letter.durable,
+                        &letter.subject,
+                        &letter.message_id,
+                        &letter.name,
+                        &letter.data,
+                        &err,
+                        letter.deliveries as u32 + 1,
+                    )
+                    .await;
                 let _ = subscription.dead_letters.resolve(letter.seq).await;
             }
         }

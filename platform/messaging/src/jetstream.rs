@@ -136,12 +136,12 @@ impl Stream for JetStream {
                     })
                 };
                 let done =
-                    crate::consumer::process(&subscription, handler.as_ref(), &message.payload, delivered, &shutdown).await;
+                    crate::consumer::process(&subscription, handler.as_ref(), &message.payload, delivered, &shutdown)
+                        .await;
                 keepalive.abort();
-                if done
-                    && let Err(err) = message.double_ack().await {
-                        tracing::warn!(error = %err, "ack failed; the message will be redelivered");
-                    }
+                if done && let Err(err) = message.double_ack().await {
+                    tracing::warn!(error = %err, "ack failed; the message will be redelivered");
+                }
             }
         }))
     }

@@ -6,8 +6,8 @@
 //! module were written; the inbox turns that into exactly-once effects.
 
 mod consumer;
-mod dead_letters;
 mod db_stream;
+mod dead_letters;
 mod envelope;
 mod inbox;
 mod jetstream;
@@ -23,8 +23,8 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub use consumer::{HandlerError, MessageHandler};
-pub use dead_letters::{DeadLetter, DeadLetters};
 pub use db_stream::DbStream;
+pub use dead_letters::{DeadLetter, DeadLetters};
 pub use envelope::{EnvelopeError, Message, Metadata, decode_stream_message, encode_stream_message};
 pub use inbox::{Inbox, TxMessageHandler};
 pub use jetstream::JetStream;

@@ -25,7 +25,10 @@ struct Inner {
 impl ModuleMetrics {
     pub fn new(registry: &Registry, module: &str) -> Result<Self, prometheus::Error> {
         let received = IntCounterVec::new(
-            Opts::new(format!("{module}_received_messages_count"), format!("The total number of messages received by {module}")),
+            Opts::new(
+                format!("{module}_received_messages_count"),
+                format!("The total number of messages received by {module}"),
+            ),
             &["message", "handled"],
         )?;
         let latency = HistogramVec::new(
@@ -37,7 +40,10 @@ impl ModuleMetrics {
             &["message", "handled"],
         )?;
         let sent = IntCounterVec::new(
-            Opts::new(format!("{module}_sent_messages_count"), format!("The total number of messages sent by {module}")),
+            Opts::new(
+                format!("{module}_sent_messages_count"),
+                format!("The total number of messages sent by {module}"),
+            ),
             &["message"],
         )?;
         let dead_letters = IntCounterVec::new(
@@ -53,7 +59,10 @@ impl ModuleMetrics {
             format!("Age of the oldest unpublished message in the {module} outbox"),
         ))?;
         let consumer_pending = IntGaugeVec::new(
-            Opts::new(format!("{module}_consumer_pending_messages"), format!("Messages waiting for a {module} consumer")),
+            Opts::new(
+                format!("{module}_consumer_pending_messages"),
+                format!("Messages waiting for a {module} consumer"),
+            ),
             &["durable"],
         )?;
         registry.register(Box::new(outbox_pending.clone()))?;
@@ -64,7 +73,15 @@ impl ModuleMetrics {
         registry.register(Box::new(sent.clone()))?;
         registry.register(Box::new(dead_letters.clone()))?;
         Ok(Self {
-            inner: Arc::new(Inner { received, latency, sent, dead_letters, outbox_pending, outbox_oldest, consumer_pending }),
+            inner: Arc::new(Inner {
+                received,
+                latency,
+                sent,
+                dead_letters,
+                outbox_pending,
+                outbox_oldest,
+                consumer_pending,
+            }),
         })
     }
 

@@ -141,7 +141,8 @@ impl OutboxRelay {
                 // a write transaction held here would block it. The process-wide lease keeps relays apart.
                 let lease = sqlite_lease(&self.lease_key);
                 let Ok(_guard) = lease.try_lock() else { return Ok(0) };
-                let rows = sqlx::query(self.select.q()).bind(self.settings.batch_size).fetch_all(self.db.pool()).await?;
+                let rows =
+                    sqlx::query(self.select.q()).bind(self.settings.batch_size).fetch_all(self.db.pool()).await?;
                 let messages = self.decode_rows(&rows)?;
                 if messages.is_empty() {
                     return Ok(0);

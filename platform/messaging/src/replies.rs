@@ -24,7 +24,11 @@ pub async fn reply_to_command(
     outcome: CommandOutcome,
 ) -> Result<(), HandlerError> {
     let Some(channel) = command.meta_str(names::COMMAND_REPLY_CHANNEL) else {
-        return Err(HandlerError::permanent(format!("command {} has no {}", command.name, names::COMMAND_REPLY_CHANNEL)));
+        return Err(HandlerError::permanent(format!(
+            "command {} has no {}",
+            command.name,
+            names::COMMAND_REPLY_CHANNEL
+        )));
     };
     let (outcome_text, named, default_name) = match outcome {
         CommandOutcome::Success(named) => (names::SUCCESS, named, names::SUCCESS_REPLY),
@@ -45,9 +49,10 @@ pub async fn reply_to_command(
     };
     for (key, value) in &command.metadata {
         if let Some(rest) = key.strip_prefix("COMMAND_")
-            && rest != "NAME" {
-                reply.metadata.insert(format!("REPLY_{rest}"), value.clone());
-            }
+            && rest != "NAME"
+        {
+            reply.metadata.insert(format!("REPLY_{rest}"), value.clone());
+        }
     }
     reply.metadata.insert(names::REPLY_OUTCOME.to_owned(), outcome_text.into());
     outbox.add(tx, reply).await.map_err(HandlerError::from)

@@ -173,9 +173,10 @@ impl<D: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> Orchestrat
         }
         let success = reply.meta_str(names::REPLY_OUTCOME) == Some(names::SUCCESS);
         if !pending.compensation
-            && let Some(on_reply) = self.step(pending.step).and_then(|s| s.on_action_reply) {
-                on_reply(&mut instance.data, reply);
-            }
+            && let Some(on_reply) = self.step(pending.step).and_then(|s| s.on_action_reply)
+        {
+            on_reply(&mut instance.data, reply);
+        }
         match (pending.compensation, success) {
             (_, true) => {
                 self.note(&mut instance, "succeeded", reply.name.clone());
@@ -243,7 +244,8 @@ impl<D: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> Orchestrat
         let Some(pending) = instance.pending.clone() else { return Ok(()) };
         if pending.attempts < self.definition.max_attempts {
             // A pending step the definition no longer has (a saga persisted by another version) cannot be resent.
-            let build = self.step(pending.step).and_then(|s| if pending.compensation { s.compensation } else { s.action });
+            let build =
+                self.step(pending.step).and_then(|s| if pending.compensation { s.compensation } else { s.action });
             if let Some(build) = build {
                 self.send(tx, instance, pending.step, pending.compensation, build, pending.attempts + 1).await?;
                 self.note(instance, "retried", format!("attempt {}", pending.attempts + 1));

@@ -84,7 +84,8 @@ async fn sent(db: &Database) -> Vec<(String, serde_json::Map<String, serde_json:
 /// The reply a participant would send to the last command.
 async fn reply_to_last(db: &Database, success: bool) -> Message {
     let (_, meta) = sent(db).await.pop().expect("a command was sent");
-    let mut reply = testkit::message(names::COSEC_CREATE_ORDER_REPLIES, if success { "am.Success" } else { "am.Failure" }, &[]);
+    let mut reply =
+        testkit::message(names::COSEC_CREATE_ORDER_REPLIES, if success { "am.Success" } else { "am.Failure" }, &[]);
     for (k, v) in meta {
         if let Some(rest) = k.strip_prefix("COMMAND_") {
             reply.metadata.insert(format!("REPLY_{rest}"), v);
@@ -149,13 +150,21 @@ async fn a_failure_compensates_backwards_and_duplicate_or_late_replies_change_no
         let third_failed = reply_to_last(&db, false).await;
         apply(&db, &saga, &third_failed).await; // → UndoSecond
         apply(&db, &saga, &second_ok).await; // late: ignored
-        assert_eq!(names_of(&sent(&db).await), ["test.First", "test.Second", "test.Third", "test.UndoSecond"], "{backend}");
+        assert_eq!(
+            names_of(&sent(&db).await),
+            ["test.First", "test.Second", "test.Third", "test.UndoSecond"],
+            "{backend}"
+        );
         let undo_ok = reply_to_last(&db, true).await;
         apply(&db, &saga, &undo_ok).await; // → UndoFirst (step zero)
         let undo_first_ok = reply_to_last(&db, true).await;
         apply(&db, &saga, &undo_first_ok).await;
         let names = names_of(&sent(&db).await).into_iter().map(str::to_owned).collect::<Vec<_>>();
-        assert_eq!(names, ["test.First", "test.Second", "test.Third", "test.UndoSecond", "test.UndoFirst"], "{backend}");
+        assert_eq!(
+            names,
+            ["test.First", "test.Second", "test.Third", "test.UndoSecond", "test.UndoFirst"],
+            "{backend}"
+        );
         let saga_state = saga.get("o2").await.expect("get").expect("exists");
         assert_eq!(saga_state.status, SagaStatus::Compensated, "{backend}");
         assert!(saga_state.history.iter().filter(|h| h.event == "ignored_reply").count() >= 2);

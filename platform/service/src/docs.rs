@@ -41,11 +41,7 @@ const SPEC_HTML: &str = include_str!("../../../web/spec.html");
 /// A route whose service or method is unknown is still documented, with untyped schemas (and a warning logged).
 pub fn openapi_document(spec: &ApiSpec) -> Value {
     let index = descriptors();
-    let mut generator = Generator {
-        index,
-        pending: Vec::new(),
-        seen: HashSet::new(),
-    };
+    let mut generator = Generator { index, pending: Vec::new(), seen: HashSet::new() };
 
     let mut tags: Vec<&str> = Vec::new();
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
@@ -63,10 +59,7 @@ pub fn openapi_document(spec: &ApiSpec) -> Value {
             );
         }
         let (doc_path, operation) = generator.operation(route, method);
-        paths
-            .entry(doc_path)
-            .or_default()
-            .insert(route.method.to_ascii_lowercase(), operation);
+        paths.entry(doc_path).or_default().insert(route.method.to_ascii_lowercase(), operation);
     }
 
     let mut definitions = Map::new();
@@ -148,9 +141,7 @@ impl Generator<'_> {
             rest = &rest[close + 1..];
 
             let mut parameter = json!({ "name": json_name, "in": "path", "required": true });
-            let scalar = field
-                .filter(|f| field_path == top && !f.is_repeated())
-                .and_then(|f| self.parameter_type(f));
+            let scalar = field.filter(|f| field_path == top && !f.is_repeated()).and_then(|f| self.parameter_type(f));
             merge(&mut parameter, scalar.unwrap_or_else(|| json!({ "type": "string" })));
             parameters.push(parameter);
         }
@@ -178,10 +169,7 @@ impl Generator<'_> {
                 let Some(ty) = self.parameter_type(field) else { continue };
                 let mut parameter = json!({ "name": field.json_name, "in": "query", "required": false });
                 if field.is_repeated() {
-                    merge(
-                        &mut parameter,
-                        json!({ "type": "array", "items": ty, "collectionFormat": "multi" }),
-                    );
+                    merge(&mut parameter, json!({ "type": "array", "items": ty, "collectionFormat": "multi" }));
                 } else {
                     merge(&mut parameter, ty);
                 }
@@ -235,11 +223,8 @@ impl Generator<'_> {
     /// The definition (name and schema) of a message or enum.
     fn definition(&mut self, full_name: &str) -> Option<(String, Value)> {
         if let Some(message) = self.index.messages.get(full_name) {
-            let properties = message
-                .fields
-                .iter()
-                .map(|f| (f.json_name.clone(), self.field_schema(f)))
-                .collect::<Map<_, _>>();
+            let properties =
+                message.fields.iter().map(|f| (f.json_name.clone(), self.field_schema(f))).collect::<Map<_, _>>();
             return Some((message.definition.clone(), object_schema(properties)));
         }
         let enumeration = self.index.enums.get(full_name)?;
@@ -545,11 +530,7 @@ impl DescriptorIndex {
         let set = pb::FileDescriptorSet::decode(bytes)?;
         let mut index = Self::default();
         for file in set.file {
-            let prefix = if file.package.is_empty() {
-                String::new()
-            } else {
-                format!(".{}", file.package)
-            };
+            let prefix = if file.package.is_empty() { String::new() } else { format!(".{}", file.package) };
             let short = file.package.rsplit('.').next().unwrap_or_default().to_string();
             for message in &file.message_type {
                 index.add_message(&prefix, &short, message);
@@ -561,21 +542,10 @@ impl DescriptorIndex {
                 let methods = service
                     .method
                     .into_iter()
-                    .map(|m| {
-                        (
-                            m.name,
-                            MethodInfo {
-                                input_type: m.input_type,
-                                output_type: m.output_type,
-                            },
-                        )
-                    })
+                    .map(|m| (m.name, MethodInfo { input_type: m.input_type, output_type: m.output_type }))
                     .collect();
-                let name = if file.package.is_empty() {
-                    service.name
-                } else {
-                    format!("{}.{}", file.package, service.name)
-                };
+                let name =
+                    if file.package.is_empty() { service.name } else { format!("{}.{}", file.package, service.name) };
                 index.services.insert(name, methods);
             }
         }
@@ -597,25 +567,14 @@ impl DescriptorIndex {
             .iter()
             .map(|f| FieldInfo {
                 name: f.name.clone(),
-                json_name: if f.json_name.is_empty() {
-                    lower_camel(&f.name)
-                } else {
-                    f.json_name.clone()
-                },
+                json_name: if f.json_name.is_empty() { lower_camel(&f.name) } else { f.json_name.clone() },
                 label: f.label,
                 ty: f.r#type,
                 type_name: f.type_name.clone(),
             })
             .collect();
         let map_entry = message.options.as_ref().is_some_and(|o| o.map_entry);
-        self.messages.insert(
-            full_name,
-            MessageInfo {
-                definition,
-                fields,
-                map_entry,
-            },
-        );
+        self.messages.insert(full_name, MessageInfo { definition, fields, map_entry });
     }
 
     fn add_enum(&mut self, scope: &str, definition: &str, enumeration: &pb::EnumDescriptorProto) {
@@ -678,10 +637,7 @@ pub(crate) fn docs_routes<S: Clone + Send + Sync + 'static>(documents: &[ApiDocu
         let base = format!("/{}-spec", spec.module);
         let relative = format!("{}-spec/", spec.module);
         router = router
-            .route(
-                &format!("{base}/api.swagger.json"),
-                get(move || static_response(json.clone(), "application/json")),
-            )
+            .route(&format!("{base}/api.swagger.json"), get(move || static_response(json.clone(), "application/json")))
             .route(
                 &format!("{base}/"),
                 get({
@@ -706,10 +662,7 @@ pub(crate) fn docs_routes<S: Clone + Send + Sync + 'static>(documents: &[ApiDocu
                 move || static_response(index.clone(), "text/html; charset=utf-8")
             }),
         )
-        .route(
-            "/index.html",
-            get(move || static_response(index.clone(), "text/html; charset=utf-8")),
-        )
+        .route("/index.html", get(move || static_response(index.clone(), "text/html; charset=utf-8")))
         .route("/swagger-ui", get(|| async { Redirect::to("./") }))
         .route("/swagger-ui/", get(|| async { Redirect::to("../") }))
         .route("/swagger-ui/{*path}", get(swagger_asset))
@@ -726,9 +679,7 @@ async fn swagger_asset(Path(path): Path<String>) -> Response {
         return Redirect::to("../").into_response();
     }
     static CONFIG: OnceLock<Arc<utoipa_swagger_ui::Config<'static>>> = OnceLock::new();
-    let config = CONFIG
-        .get_or_init(|| Arc::new(utoipa_swagger_ui::Config::default()))
-        .clone();
+    let config = CONFIG.get_or_init(|| Arc::new(utoipa_swagger_ui::Config::default())).clone();
     match utoipa_swagger_ui::serve(&path, config) {
         Ok(Some(file)) => {
             let body = match file.bytes {
@@ -756,11 +707,7 @@ async fn swagger_asset(Path(path): Path<String>) -> Response {
 
 /// JSON safe to paste inside a `<script>` element.
 fn script_json(value: &Value) -> String {
-    value
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
 fn html_escape(text: &str) -> String {
@@ -817,12 +764,8 @@ mod tests {
         },
     ];
 
-    const STORES: ApiSpec = ApiSpec {
-        module: "stores",
-        title: "Store Management",
-        service: "storespb.StoresService",
-        routes: ROUTES,
-    };
+    const STORES: ApiSpec =
+        ApiSpec { module: "stores", title: "Store Management", service: "storespb.StoresService", routes: ROUTES };
 
     #[test]
     fn document_follows_protoc_gen_openapiv2() {
@@ -843,30 +786,15 @@ mod tests {
             get_store["parameters"],
             json!([{ "name": "id", "in": "path", "required": true, "type": "string" }])
         );
-        assert_eq!(
-            get_store["responses"]["200"]["schema"]["$ref"],
-            "#/definitions/storespbGetStoreResponse"
-        );
-        assert_eq!(
-            get_store["responses"]["default"]["schema"]["$ref"],
-            "#/definitions/rpcStatus"
-        );
+        assert_eq!(get_store["responses"]["200"]["schema"]["$ref"], "#/definitions/storespbGetStoreResponse");
+        assert_eq!(get_store["responses"]["default"]["schema"]["$ref"], "#/definitions/rpcStatus");
 
         let defs = &doc["definitions"];
-        assert_eq!(
-            defs["storespbGetStoreResponse"]["properties"]["store"]["$ref"],
-            "#/definitions/storespbStore"
-        );
+        assert_eq!(defs["storespbGetStoreResponse"]["properties"]["store"]["$ref"], "#/definitions/storespbStore");
         assert_eq!(defs["storespbStore"]["properties"]["participating"]["type"], "boolean");
         assert_eq!(defs["storespbStore"]["properties"]["location"]["type"], "string");
-        assert_eq!(
-            defs["rpcStatus"]["properties"]["code"],
-            json!({ "type": "integer", "format": "int32" })
-        );
-        assert_eq!(
-            defs["rpcStatus"]["properties"]["details"]["items"]["$ref"],
-            "#/definitions/protobufAny"
-        );
+        assert_eq!(defs["rpcStatus"]["properties"]["code"], json!({ "type": "integer", "format": "int32" }));
+        assert_eq!(defs["rpcStatus"]["properties"]["details"]["items"]["$ref"], "#/definitions/protobufAny");
         assert_eq!(defs["protobufAny"]["properties"]["@type"]["type"], "string");
 
         // Path parameters are documented under their JSON names; the body is the request minus the bound fields.
@@ -874,41 +802,23 @@ mod tests {
         let add_product = &doc["paths"]["/api/stores/{storeId}/products"]["post"];
         assert_eq!(add_product["operationId"], "addProduct");
         let parameters = add_product["parameters"].as_array().unwrap();
-        assert_eq!(
-            parameters[0],
-            json!({ "name": "storeId", "in": "path", "required": true, "type": "string" })
-        );
+        assert_eq!(parameters[0], json!({ "name": "storeId", "in": "path", "required": true, "type": "string" }));
         assert_eq!(parameters[1]["in"], "body");
         assert_eq!(parameters[1]["required"], true);
         let body = &parameters[1]["schema"];
         assert_eq!(body["type"], "object");
-        assert!(
-            body["properties"].get("storeId").is_none(),
-            "path-bound field in the body: {body}"
-        );
+        assert!(body["properties"].get("storeId").is_none(), "path-bound field in the body: {body}");
         assert!(body["properties"].get("store_id").is_none());
-        assert_eq!(
-            body["properties"]["price"],
-            json!({ "type": "number", "format": "double" })
-        );
+        assert_eq!(body["properties"]["price"], json!({ "type": "number", "format": "double" }));
         assert_eq!(body["properties"]["name"]["type"], "string");
         // Only the referenced messages are defined.
         assert!(defs.get("storespbAddProductRequest").is_none());
-        assert_eq!(
-            add_product["responses"]["200"]["schema"]["$ref"],
-            "#/definitions/storespbAddProductResponse"
-        );
+        assert_eq!(add_product["responses"]["200"]["schema"]["$ref"], "#/definitions/storespbAddProductResponse");
 
         // A body without path parameters references the request message.
         let create = &doc["paths"]["/api/stores"]["post"];
-        assert_eq!(
-            create["parameters"][0]["schema"]["$ref"],
-            "#/definitions/storespbCreateStoreRequest"
-        );
-        assert_eq!(
-            defs["storespbCreateStoreRequest"]["properties"]["location"]["type"],
-            "string"
-        );
+        assert_eq!(create["parameters"][0]["schema"]["$ref"], "#/definitions/storespbCreateStoreRequest");
+        assert_eq!(defs["storespbCreateStoreRequest"]["properties"]["location"]["type"], "string");
     }
 
     #[test]
@@ -916,16 +826,9 @@ mod tests {
         let index = descriptors();
         let product = &index.messages[".storespb.Product"];
         assert_eq!(product.definition, "storespbProduct");
-        let mut generator = Generator {
-            index,
-            pending: Vec::new(),
-            seen: HashSet::new(),
-        };
+        let mut generator = Generator { index, pending: Vec::new(), seen: HashSet::new() };
         let (_, schema) = generator.definition(".storespb.Product").unwrap();
-        assert_eq!(
-            schema["properties"]["price"],
-            json!({ "type": "number", "format": "double" })
-        );
+        assert_eq!(schema["properties"]["price"], json!({ "type": "number", "format": "double" }));
         assert_eq!(schema["properties"]["storeId"]["type"], "string");
     }
 
@@ -958,29 +861,16 @@ mod tests {
             routes: ROUTES,
         });
         let defs = &doc["definitions"];
-        assert_eq!(
-            defs["searchpbOrderItem"]["properties"]["quantity"],
-            json!({ "type": "string", "format": "int64" })
-        );
-        assert_eq!(
-            defs["searchpbOrder"]["properties"]["items"]["items"]["$ref"],
-            "#/definitions/searchpbOrderItem"
-        );
+        assert_eq!(defs["searchpbOrderItem"]["properties"]["quantity"], json!({ "type": "string", "format": "int64" }));
+        assert_eq!(defs["searchpbOrder"]["properties"]["items"]["items"]["$ref"], "#/definitions/searchpbOrderItem");
         let filters = &defs["searchpbSearchOrdersRequestFilters"]["properties"];
         assert_eq!(filters["after"], json!({ "type": "string", "format": "date-time" }));
-        assert_eq!(
-            filters["storeIds"],
-            json!({ "type": "array", "items": { "type": "string" } })
-        );
+        assert_eq!(filters["storeIds"], json!({ "type": "array", "items": { "type": "string" } }));
         assert!(doc["paths"]["/api/search/orders"]["post"].get("summary").is_none());
 
         let index = descriptors();
         let stops = index.messages[".depotpb.ShoppingList"].field("stops").unwrap();
-        let mut generator = Generator {
-            index,
-            pending: Vec::new(),
-            seen: HashSet::new(),
-        };
+        let mut generator = Generator { index, pending: Vec::new(), seen: HashSet::new() };
         assert_eq!(
             generator.field_schema(stops),
             json!({ "type": "object", "additionalProperties": { "$ref": "#/definitions/depotpbStop" } })
@@ -998,12 +888,7 @@ mod tests {
             summary: "",
             body: false,
         }];
-        let doc = openapi_document(&ApiSpec {
-            module: "x",
-            title: "X",
-            service: "x.Nope",
-            routes: ROUTES,
-        });
+        let doc = openapi_document(&ApiSpec { module: "x", title: "X", service: "x.Nope", routes: ROUTES });
         let op = &doc["paths"]["/api/nothing/{someId}"]["get"];
         assert_eq!(op["operationId"], "nope");
         assert_eq!(op["responses"]["200"]["schema"], json!({ "type": "object" }));
@@ -1011,50 +896,27 @@ mod tests {
     }
 
     async fn fetch(router: &axum::Router, uri: &str) -> (StatusCode, String, Bytes) {
-        let response = router
-            .clone()
-            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        let response = router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
         let status = response.status();
-        let content_type = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default();
+        let content_type =
+            response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
         let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
         (status, content_type, body)
     }
 
     #[tokio::test]
     async fn router_serves_documents_pages_and_assets() {
-        const CUSTOMERS: ApiSpec = ApiSpec {
-            module: "customers",
-            title: "Customers",
-            service: "customerspb.CustomersService",
-            routes: &[],
-        };
-        let router: axum::Router = docs_routes(&[
-            ApiDocument { spec: STORES },
-            ApiDocument { spec: CUSTOMERS },
-            ApiDocument { spec: STORES },
-        ]);
+        const CUSTOMERS: ApiSpec =
+            ApiSpec { module: "customers", title: "Customers", service: "customerspb.CustomersService", routes: &[] };
+        let router: axum::Router =
+            docs_routes(&[ApiDocument { spec: STORES }, ApiDocument { spec: CUSTOMERS }, ApiDocument { spec: STORES }]);
 
         let (status, content_type, body) = fetch(&router, "/swagger-ui/swagger-ui-bundle.js").await;
         assert_eq!(status, StatusCode::OK);
         assert!(content_type.contains("javascript"), "{content_type}");
         assert!(body.len() > 100_000);
-        for asset in [
-            "swagger-ui-standalone-preset.js",
-            "swagger-ui.css",
-            "favicon-32x32.png",
-            "favicon-16x16.png",
-        ] {
-            assert_eq!(
-                fetch(&router, &format!("/swagger-ui/{asset}")).await.0,
-                StatusCode::OK,
-                "{asset}"
-            );
+        for asset in ["swagger-ui-standalone-preset.js", "swagger-ui.css", "favicon-32x32.png", "favicon-16x16.png"] {
+            assert_eq!(fetch(&router, &format!("/swagger-ui/{asset}")).await.0, StatusCode::OK, "{asset}");
         }
         assert_eq!(fetch(&router, "/swagger-ui/nothing.js").await.0, StatusCode::NOT_FOUND);
 
@@ -1087,10 +949,7 @@ mod tests {
         }
         let (status, _, _) = fetch(&router, "/stores-spec").await;
         assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
-        assert_eq!(
-            fetch(&router, "/customers-spec/api.swagger.json").await.0,
-            StatusCode::OK
-        );
+        assert_eq!(fetch(&router, "/customers-spec/api.swagger.json").await.0, StatusCode::OK);
     }
 
     #[tokio::test]

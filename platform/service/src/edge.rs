@@ -55,9 +55,10 @@ pub fn error_response(status: &tonic::Status) -> Response {
     let body = serde_json::json!({ "code": status.code() as i32, "message": status.message(), "details": [] });
     let mut response = (http, axum::Json(body)).into_response();
     if status.code() == Code::Unauthenticated
-        && let Ok(value) = HeaderValue::from_str(status.message()) {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
-        }
+        && let Ok(value) = HeaderValue::from_str(status.message())
+    {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+    }
     response
 }
 

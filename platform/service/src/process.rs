@@ -97,12 +97,16 @@ pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Res
     let db = migrate(&config, &modules).await?;
     let stream: Arc<dyn Stream> = match config.nats_url.as_deref().filter(|u| !u.trim().is_empty()) {
         Some(url) => Arc::new(
-            JetStream::connect(url, &config.nats_stream).await.with_context(|| format!("cannot reach NATS at {url}"))?,
+            JetStream::connect(url, &config.nats_stream)
+                .await
+                .with_context(|| format!("cannot reach NATS at {url}"))?,
         ),
         None => Arc::new(DbStream::new(&db, &config.nats_stream).await?),
     };
-    let web = TcpListener::bind(config.web_addr()).await.with_context(|| format!("cannot bind {}", config.web_addr()))?;
-    let rpc = TcpListener::bind(config.rpc_addr()).await.with_context(|| format!("cannot bind {}", config.rpc_addr()))?;
+    let web =
+        TcpListener::bind(config.web_addr()).await.with_context(|| format!("cannot bind {}", config.web_addr()))?;
+    let rpc =
+        TcpListener::bind(config.rpc_addr()).await.with_context(|| format!("cannot bind {}", config.rpc_addr()))?;
     let web_addr = web.local_addr()?;
     let rpc_addr = rpc.local_addr()?;
 
@@ -149,9 +153,10 @@ pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Res
             let metrics = request_metrics.clone();
             move |request, next| metrics.clone().observe_http(request, next)
         }))
-        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|r: &axum::http::Request<_>| {
-            crate::telemetry::request_span(r)
-        }));
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(|r: &axum::http::Request<_>| crate::telemetry::request_span(r)),
+        );
 
     let web_stop = intake.clone();
     let web_task = tokio::spawn(async move {

@@ -37,7 +37,11 @@ impl RequestMetrics {
     /// label set).
     pub(crate) async fn observe_http(self, request: Request, next: Next) -> Response {
         let method = request.method().as_str().to_owned();
-        let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+        let route = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "unmatched".into());
         let started = Instant::now();
         let response = next.run(request).await;
         self.http
@@ -86,12 +90,9 @@ where
             let result = future.await;
             // The gRPC status travels in trailers; the header code covers errors raised before the body.
             let status = match &result {
-                Ok(response) => response
-                    .headers()
-                    .get("grpc-status")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("0")
-                    .to_owned(),
+                Ok(response) => {
+                    response.headers().get("grpc-status").and_then(|v| v.to_str().ok()).unwrap_or("0").to_owned()
+                }
                 Err(_) => "transport".to_owned(),
             };
             histogram.with_label_values(&[&method, &status]).observe(started.elapsed().as_secs_f64());

@@ -69,7 +69,8 @@ where
         Ok(body) => body,
         Err(rejection) => {
             let http = rejection.status();
-            let code = if http == StatusCode::PAYLOAD_TOO_LARGE { Code::ResourceExhausted } else { Code::InvalidArgument };
+            let code =
+                if http == StatusCode::PAYLOAD_TOO_LARGE { Code::ResourceExhausted } else { Code::InvalidArgument };
             return http_error(http, code, &rejection.body_text());
         }
     };

@@ -234,7 +234,11 @@ impl Runtime {
         match self.rpc_services.get(service) {
             Some(addr) => addr.to_owned(),
             None => {
-                let ip = if self.rpc_addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { self.rpc_addr.ip().to_string() };
+                let ip = if self.rpc_addr.ip().is_unspecified() {
+                    "127.0.0.1".to_owned()
+                } else {
+                    self.rpc_addr.ip().to_string()
+                };
                 format!("{ip}:{}", self.rpc_addr.port())
             }
         }

@@ -29,9 +29,8 @@ pub fn init(environment: &str, log_level: &str, service_name: &str, otlp_endpoin
         EnvFilter::new(format!("{level},sqlx=warn,async_nats=warn,h2=warn,tower=warn,hyper=warn,opentelemetry=warn"))
     });
 
-    let mut builder = SdkTracerProvider::builder().with_resource(
-        opentelemetry_sdk::Resource::builder().with_service_name(service_name.to_owned()).build(),
-    );
+    let mut builder = SdkTracerProvider::builder()
+        .with_resource(opentelemetry_sdk::Resource::builder().with_service_name(service_name.to_owned()).build());
     if let Some(endpoint) = otlp_endpoint.filter(|e| !e.trim().is_empty()) {
         match opentelemetry_otlp::SpanExporter::builder().with_tonic().with_endpoint(endpoint).build() {
             Ok(exporter) => builder = builder.with_batch_exporter(exporter),
@@ -72,8 +71,7 @@ pub fn request_span(request: &axum::http::Request<impl Sized>) -> tracing::Span 
             self.0.keys().map(|k| k.as_str()).collect()
         }
     }
-    let parent =
-        opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(request.headers())));
+    let parent = opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(request.headers())));
     let span = tracing::info_span!(
         "request",
         otel.name = %format!("{} {}", request.method(), request.uri().path()),

@@ -68,12 +68,28 @@ mod tempdir {
 
 /// A test config on free ports; `extra` flags are appended (e.g. `["--max-deliver", "2"]`).
 pub fn test_config(backend: AppBackend, sqlite_path: &str, namespace: &str, stream: &str, extra: &[&str]) -> Config {
-    let mut args: Vec<String> = ["mallbots", "--web-host", "127.0.0.1", "--web-port", "0", "--rpc-host", "127.0.0.1",
-        "--rpc-port", "0", "--shutdown-timeout", "5s", "--nats-stream", stream, "--sqlite-path", sqlite_path,
-        "--db-namespace", namespace]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut args: Vec<String> = [
+        "mallbots",
+        "--web-host",
+        "127.0.0.1",
+        "--web-port",
+        "0",
+        "--rpc-host",
+        "127.0.0.1",
+        "--rpc-port",
+        "0",
+        "--shutdown-timeout",
+        "5s",
+        "--nats-stream",
+        stream,
+        "--sqlite-path",
+        sqlite_path,
+        "--db-namespace",
+        namespace,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     match backend {
         AppBackend::Embedded => {}
         AppBackend::PostgresNats | AppBackend::PostgresOnly => {
@@ -178,8 +194,9 @@ impl TestApp {
         let nats = (self.backend == AppBackend::PostgresNats).then(|| self.stream_name.clone());
         self.app.stop().await;
         if let (Some(stream), Ok(url)) = (nats, std::env::var("TEST_NATS_URL"))
-            && let Ok(client) = async_nats::connect(url).await {
-                let _ = async_nats::jetstream::new(client).delete_stream(stream).await;
-            }
+            && let Ok(client) = async_nats::connect(url).await
+        {
+            let _ = async_nats::jetstream::new(client).delete_stream(stream).await;
+        }
     }
 }

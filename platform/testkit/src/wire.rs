@@ -35,7 +35,9 @@ pub fn with_saga_metadata(app: &TestApp, mut message: messaging::Message, saga_i
     let channel = format!("{}.{}", app.stream_name, contracts::names::COSEC_CREATE_ORDER_REPLIES);
     message.metadata.insert(contracts::names::COMMAND_REPLY_CHANNEL.into(), channel.into());
     message.metadata.insert(contracts::names::COMMAND_SAGA_ID.into(), saga_id.into());
-    message.metadata.insert(contracts::names::COMMAND_SAGA_NAME.into(), contracts::names::COSEC_CREATE_ORDER_SAGA.into());
+    message
+        .metadata
+        .insert(contracts::names::COMMAND_SAGA_NAME.into(), contracts::names::COSEC_CREATE_ORDER_SAGA.into());
     message.metadata.insert("COMMAND_ID".into(), message.id.clone().into());
     message
 }
@@ -146,9 +148,11 @@ impl TestApp {
 
     /// Waits for the reply to saga `saga_id` on cosec's reply channel.
     pub async fn reply_for(&self, saga_id: &str) -> messaging::Message {
-        self.wait_for_message(contracts::names::COSEC_CREATE_ORDER_REPLIES, &format!("the reply to saga {saga_id}"), |m| {
-            m.meta_str(contracts::names::REPLY_SAGA_ID) == Some(saga_id)
-        })
+        self.wait_for_message(
+            contracts::names::COSEC_CREATE_ORDER_REPLIES,
+            &format!("the reply to saga {saga_id}"),
+            |m| m.meta_str(contracts::names::REPLY_SAGA_ID) == Some(saga_id),
+        )
         .await
     }
 

@@ -124,18 +124,21 @@ mod tests {
     #[test]
     fn zero_values_mean_not_set_and_limits_are_clamped() {
         let q = OrderQuery::new(RawQuery::default()).expect("valid");
-        assert_eq!(q, OrderQuery {
-            customer_id: None,
-            after: None,
-            before: None,
-            store_ids: vec![],
-            product_ids: vec![],
-            min_total_cents: None,
-            max_total_cents: None,
-            status: None,
-            limit: DEFAULT_LIMIT,
-            cursor: None
-        });
+        assert_eq!(
+            q,
+            OrderQuery {
+                customer_id: None,
+                after: None,
+                before: None,
+                store_ids: vec![],
+                product_ids: vec![],
+                min_total_cents: None,
+                max_total_cents: None,
+                status: None,
+                limit: DEFAULT_LIMIT,
+                cursor: None
+            }
+        );
         let q = OrderQuery::new(RawQuery {
             customer_id: " c ".into(),
             store_ids: vec!["b".into(), " ".into(), "a".into(), "b".into()],

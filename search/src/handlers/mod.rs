@@ -6,4 +6,3 @@ mod orders;
 
 pub(crate) use caches::{CUSTOMER_EVENTS, CacheEventHandler, PRODUCT_EVENTS, STORE_EVENTS};
 pub(crate) use orders::{ORDER_EVENTS, OrderEventHandler};
-

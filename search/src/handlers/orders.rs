@@ -160,7 +160,10 @@ mod tests {
             },
         );
         let Some(Change::Created(order)) = change_of(&created).expect("decodes") else { panic!("a creation") };
-        assert_eq!(order.lines, [NewLine { product_id: "pr".into(), store_id: "s".into(), price_cents: 110, quantity: 3 }]);
+        assert_eq!(
+            order.lines,
+            [NewLine { product_id: "pr".into(), store_id: "s".into(), price_cents: 110, quantity: 3 }]
+        );
         assert_eq!(order.created_at, created.occurred_at);
 
         let readied = Message::new(

@@ -35,8 +35,11 @@ impl NameCache {
     }
 
     async fn find(&self, conn: &mut AnyConnection, id: &str) -> Result<Option<String>, SearchError> {
-        let row =
-            sqlx::query(self.find.q()).bind(id).fetch_optional(conn).await.map_err(|e| storage("reading a cache", e))?;
+        let row = sqlx::query(self.find.q())
+            .bind(id)
+            .fetch_optional(conn)
+            .await
+            .map_err(|e| storage("reading a cache", e))?;
         row.map(|row| row.try_get(0)).transpose().map_err(|e| storage("reading a cache", e))
     }
 

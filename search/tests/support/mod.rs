@@ -104,14 +104,20 @@ pub fn order_event(kind: &str, order: &str, customer: &str) -> Message {
     let subject = names::ORDERING_ORDER_EVENTS;
     use names::ordering as n;
     match kind {
-        "approved" => Message::new(subject, n::ORDER_APPROVED, orderingpb::OrderApproved { id, customer_id, payment_id }),
-        "rejected" => Message::new(subject, n::ORDER_REJECTED, orderingpb::OrderRejected { id, customer_id, payment_id }),
+        "approved" => {
+            Message::new(subject, n::ORDER_APPROVED, orderingpb::OrderApproved { id, customer_id, payment_id })
+        }
+        "rejected" => {
+            Message::new(subject, n::ORDER_REJECTED, orderingpb::OrderRejected { id, customer_id, payment_id })
+        }
         "readied" => Message::new(
             subject,
             n::ORDER_READIED,
             orderingpb::OrderReadied { id, customer_id, payment_id, total: 0.0 },
         ),
-        "canceled" => Message::new(subject, n::ORDER_CANCELED, orderingpb::OrderCanceled { id, customer_id, payment_id }),
+        "canceled" => {
+            Message::new(subject, n::ORDER_CANCELED, orderingpb::OrderCanceled { id, customer_id, payment_id })
+        }
         "completed" => Message::new(
             subject,
             n::ORDER_COMPLETED,

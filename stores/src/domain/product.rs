@@ -317,7 +317,10 @@ mod tests {
     fn prices_only_move_in_the_asked_direction() {
         let product = added(1000);
         assert_eq!(product.increase_price(Cents(999)).unwrap_err().to_string(), "the price change would be a decrease");
-        assert_eq!(product.decrease_price(Cents(1001)).unwrap_err().to_string(), "the price change would be an increase");
+        assert_eq!(
+            product.decrease_price(Cents(1001)).unwrap_err().to_string(),
+            "the price change would be an increase"
+        );
         let events = product.increase_price(Cents(1250)).unwrap();
         assert_eq!(events, vec![ProductEvent::PriceIncreased(PriceChanged { delta: Cents(250) })]);
         let product = evolve(product, events);
@@ -379,18 +382,17 @@ mod tests {
         assert_eq!((name.as_str(), data.as_slice()), ("stores.ProductRemoved", b"{}".as_slice()));
         assert_eq!(decode_event::<ProductEvent>(&name, &data).unwrap(), ProductEvent::Removed {});
 
-        let (name, data) = encode_event(&ProductEvent::Rebranded { name: "a".into(), description: "b".into() }).unwrap();
+        let (name, data) =
+            encode_event(&ProductEvent::Rebranded { name: "a".into(), description: "b".into() }).unwrap();
         assert_eq!(name, "stores.ProductRebranded");
         assert_eq!(json(&data), json(br#"{"Name":"a","Description":"b"}"#));
     }
 
     #[test]
     fn data_written_by_the_original_decodes_from_float_dollars() {
-        let event: ProductEvent = decode_event(
-            "stores.ProductAdded",
-            br#"{"StoreID":"s","Name":"n","Description":"","SKU":"","Price":3.3}"#,
-        )
-        .unwrap();
+        let event: ProductEvent =
+            decode_event("stores.ProductAdded", br#"{"StoreID":"s","Name":"n","Description":"","SKU":"","Price":3.3}"#)
+                .unwrap();
         let ProductEvent::Added(added) = event else { panic!("not added") };
         assert_eq!(added.price, Cents(330));
         let event: ProductEvent = decode_event("stores.ProductPriceIncreased", br#"{"Delta":1.1}"#).unwrap();

@@ -104,7 +104,8 @@ impl ddd::Aggregate for Store {
                 self.name = name.clone();
                 self.location = location.clone();
             }
-            StoreEvent::ParticipationEnabled { participating } | StoreEvent::ParticipationDisabled { participating } => {
+            StoreEvent::ParticipationEnabled { participating }
+            | StoreEvent::ParticipationDisabled { participating } => {
                 self.participating = *participating;
             }
             StoreEvent::Rebranded { name } => self.name = name.clone(),
@@ -179,9 +180,21 @@ mod tests {
     #[test]
     fn events_are_stored_under_the_original_names_and_go_fields() {
         let cases = [
-            (StoreEvent::Created { name: "n".into(), location: "l".into() }, "stores.StoreCreated", r#"{"Name":"n","Location":"l"}"#),
-            (StoreEvent::ParticipationEnabled { participating: true }, "stores.StoreParticipationEnabled", r#"{"Participating":true}"#),
-            (StoreEvent::ParticipationDisabled { participating: false }, "stores.StoreParticipationDisabled", r#"{"Participating":false}"#),
+            (
+                StoreEvent::Created { name: "n".into(), location: "l".into() },
+                "stores.StoreCreated",
+                r#"{"Name":"n","Location":"l"}"#,
+            ),
+            (
+                StoreEvent::ParticipationEnabled { participating: true },
+                "stores.StoreParticipationEnabled",
+                r#"{"Participating":true}"#,
+            ),
+            (
+                StoreEvent::ParticipationDisabled { participating: false },
+                "stores.StoreParticipationDisabled",
+                r#"{"Participating":false}"#,
+            ),
             (StoreEvent::Rebranded { name: "m".into() }, "stores.StoreRebranded", r#"{"Name":"m"}"#),
         ];
         for (event, name, json) in cases {

@@ -68,7 +68,13 @@ impl Catalog {
     }
 
     pub(crate) async fn of_store(&self, store_id: &str) -> Result<Vec<CatalogProduct>, DbError> {
-        sqlx::query(self.select_by_store.q()).bind(store_id).fetch_all(self.db.pool()).await?.iter().map(decode).collect()
+        sqlx::query(self.select_by_store.q())
+            .bind(store_id)
+            .fetch_all(self.db.pool())
+            .await?
+            .iter()
+            .map(decode)
+            .collect()
     }
 }
 

@@ -41,7 +41,14 @@ impl std::fmt::Debug for Mall {
 impl Mall {
     fn new() -> Self {
         let (with_bots, without_bots) = APPS.lock().expect("apps").clone().expect("apps started");
-        Self { app: with_bots, other: without_bots, ids: HashMap::new(), basket: None, payment: None, last: (0, Value::Null) }
+        Self {
+            app: with_bots,
+            other: without_bots,
+            ids: HashMap::new(),
+            basket: None,
+            payment: None,
+            last: (0, Value::Null),
+        }
     }
 
     fn id(&self, name: &str) -> String {
@@ -217,8 +224,10 @@ async fn order_becomes(w: &mut Mall, status: String) {
 #[then(expr = "the saga of the order is {string}")]
 async fn saga_is(w: &mut Mall, status: String) {
     let order = w.order();
-    w.eventually(&format!("saga {status}"), &format!("/api/cosec/sagas/{order}"), |v| v["saga"]["status"] == status.as_str())
-        .await;
+    w.eventually(&format!("saga {status}"), &format!("/api/cosec/sagas/{order}"), |v| {
+        v["saga"]["status"] == status.as_str()
+    })
+    .await;
 }
 
 #[then(expr = "the shopping list of the order is {string}")]
@@ -237,7 +246,8 @@ async fn shopping_list_is_not(w: &mut Mall, status: String) {
     assert_eq!(code, 200, "{v}");
     assert_ne!(v["shoppingList"]["status"], status.as_str(), "{v}");
     let order = w.order();
-    w.eventually("the saga to complete", &format!("/api/cosec/sagas/{order}"), |v| v["saga"]["status"] == "completed").await;
+    w.eventually("the saga to complete", &format!("/api/cosec/sagas/{order}"), |v| v["saga"]["status"] == "completed")
+        .await;
 }
 
 /// The trace id of a message (`traceparent` = `00-<trace id>-<span id>-<flags>`).
@@ -279,8 +289,10 @@ async fn one_trace(w: &mut Mall) {
 #[then(expr = "the payment is {string}")]
 async fn payment_is(w: &mut Mall, status: String) {
     let payment = w.payment.clone().expect("a payment");
-    w.eventually(&format!("payment {status}"), &format!("/api/payments/{payment}"), |v| v["payment"]["status"] == status.as_str())
-        .await;
+    w.eventually(&format!("payment {status}"), &format!("/api/payments/{payment}"), |v| {
+        v["payment"]["status"] == status.as_str()
+    })
+    .await;
 }
 
 #[then(expr = "the invoice of the order is {string} for {float}")]
@@ -298,7 +310,8 @@ async fn invoice_is(w: &mut Mall, status: String, amount: f64) {
 async fn invoice_paid(w: &mut Mall) {
     let order = w.order();
     // The invoice is created when payments hears that the order is ready: wait for it.
-    w.eventually("the invoice", &format!("/api/payments/invoices/{order}"), |v| v["invoice"]["status"] == "pending").await;
+    w.eventually("the invoice", &format!("/api/payments/invoices/{order}"), |v| v["invoice"]["status"] == "pending")
+        .await;
     w.expect_ok("PUT", &format!("/api/payments/invoices/{order}/pay"), Some(json!({}))).await;
 }
 
@@ -325,7 +338,8 @@ async fn search_finds(w: &mut Mall, name: String, status: String, total: f64) {
     let order = w.order();
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     loop {
-        let (code, v) = w.app.post("/api/search/orders", json!({ "filters": { "customerId": customer }, "limit": 10 })).await;
+        let (code, v) =
+            w.app.post("/api/search/orders", json!({ "filters": { "customerId": customer }, "limit": 10 })).await;
         let found = v["orders"].as_array().and_then(|o| o.iter().find(|o| o["orderId"] == order.as_str()).cloned());
         if let Some(found) = found.filter(|f| f["status"] == status.as_str()) {
             assert_eq!(found["total"].as_f64(), Some(total), "{found}");
@@ -348,7 +362,10 @@ async fn notified(w: &mut Mall, name: String, kinds: String) {
         let got: Vec<String> = v["notifications"]
             .as_array()
             .map(|n| {
-                n.iter().filter(|n| n["orderId"] == order.as_str()).filter_map(|n| n["kind"].as_str().map(str::to_owned)).collect()
+                n.iter()
+                    .filter(|n| n["orderId"] == order.as_str())
+                    .filter_map(|n| n["kind"].as_str().map(str::to_owned))
+                    .collect()
             })
             .unwrap_or_default();
         if expected.iter().all(|k| got.contains(k)) {
