@@ -165,11 +165,16 @@ pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Res
             tracing::error!(error = %err, "web server failed");
         }
     });
+    // Both reflection versions: grpcurl and older tools still ask v1alpha.
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(contracts::FILE_DESCRIPTOR_SET)
         .build_v1()?;
+    let reflection_alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(contracts::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
     let mut grpc = grpc;
     grpc.add_service(reflection);
+    grpc.add_service(reflection_alpha);
     let rpc_stop = intake.clone();
     let grpc_metrics = request_metrics.clone();
     let rpc_task = tokio::spawn(async move {
