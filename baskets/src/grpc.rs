@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use contracts::basketspb::{self, basket_service_server::BasketService};
 use contracts::storespb::{self, stores_service_client::StoresServiceClient};
-use tonic::transport::{Channel, Endpoint};
+use service::rpc_client::{RpcChannel, lazy_channel};
 use tonic::{Code, Request, Response, Status};
 
 use crate::application::{Application, StoresDirectory};
@@ -110,24 +110,21 @@ impl BasketService for BasketServer {
 }
 
 /// The stores context over gRPC, at the owner's address (`RPC_SERVICES` `STORES=…`, or this process). The channel
-/// connects on first use and is reused by every call.
+/// connects on first use and is reused by every call; each call continues the caller's trace.
 pub(crate) struct StoresGrpc {
-    client: StoresServiceClient<Channel>,
+    client: StoresServiceClient<RpcChannel>,
 }
 
 impl StoresGrpc {
     /// A client of `address` (`host:port`); nothing is dialled until the first call.
     pub(crate) fn lazy(address: &str) -> anyhow::Result<Self> {
-        let url = if address.contains("://") { address.to_owned() } else { format!("http://{address}") };
-        let channel =
-            Endpoint::from_shared(url)?.connect_timeout(STORES_TIMEOUT).timeout(STORES_TIMEOUT).connect_lazy();
-        Ok(Self { client: StoresServiceClient::new(channel) })
+        Ok(Self { client: StoresServiceClient::new(lazy_channel(address, STORES_TIMEOUT)?) })
     }
 
     /// Runs `call` with the timeout; NotFound becomes `None`, any other failure `unavailable`.
     async fn ask<T, F, Fut>(&self, what: &'static str, call: F) -> Result<Option<T>, BasketsError>
     where
-        F: FnOnce(StoresServiceClient<Channel>) -> Fut,
+        F: FnOnce(StoresServiceClient<RpcChannel>) -> Fut,
         Fut: std::future::Future<Output = Result<T, Status>>,
     {
         match tokio::time::timeout(STORES_TIMEOUT, call(self.client.clone())).await {

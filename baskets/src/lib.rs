@@ -37,6 +37,7 @@ use contracts::basketspb::basket_service_server::BasketServiceServer;
 use contracts::names::{self, stores as stores_msg};
 use database::Migration;
 use eventsourcing::SnapshotPolicy;
+use service::{ChannelSpec, MessageKind, MessageRef, MessageSpec, Operation};
 
 use crate::application::{Application, Counters};
 use crate::grpc::{BasketServer, StoresGrpc};
@@ -55,6 +56,88 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/003_caches.sql"),
     },
 ];
+
+/// What baskets sends and receives, served at `/baskets-asyncapi/`.
+const MESSAGES: MessageSpec = MessageSpec {
+    module: MODULE,
+    title: "Shopping Baskets",
+    channels: &[
+        ChannelSpec {
+            subject: names::BASKETS_BASKET_EVENTS,
+            operation: Operation::Send,
+            kind: MessageKind::Event,
+            messages: &[
+                MessageRef {
+                    name: names::baskets::BASKET_STARTED,
+                    proto: "basketspb.BasketStarted",
+                    summary: "A customer started a basket.",
+                },
+                MessageRef {
+                    name: names::baskets::BASKET_CANCELED,
+                    proto: "basketspb.BasketCanceled",
+                    summary: "A basket was canceled.",
+                },
+                MessageRef {
+                    name: names::baskets::BASKET_CHECKED_OUT,
+                    proto: "basketspb.BasketCheckedOut",
+                    summary: "A basket was checked out with its items and payment (ordering turns it into an order).",
+                },
+            ],
+            durable: None,
+        },
+        ChannelSpec {
+            subject: names::STORES_STORE_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[
+                MessageRef {
+                    name: stores_msg::STORE_CREATED,
+                    proto: "storespb.StoreCreated",
+                    summary: "Caches the store's name.",
+                },
+                MessageRef {
+                    name: stores_msg::STORE_REBRANDED,
+                    proto: "storespb.StoreRebranded",
+                    summary: "Renames the cached store.",
+                },
+            ],
+            durable: Some(names::durables::BASKETS_STORES),
+        },
+        ChannelSpec {
+            subject: names::STORES_PRODUCT_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[
+                MessageRef {
+                    name: stores_msg::PRODUCT_ADDED,
+                    proto: "storespb.ProductAdded",
+                    summary: "Caches the product (store, name, price).",
+                },
+                MessageRef {
+                    name: stores_msg::PRODUCT_REBRANDED,
+                    proto: "storespb.ProductRebranded",
+                    summary: "Renames the cached product.",
+                },
+                MessageRef {
+                    name: stores_msg::PRODUCT_PRICE_INCREASED,
+                    proto: "storespb.ProductPriceChanged",
+                    summary: "Adds delta to the cached price.",
+                },
+                MessageRef {
+                    name: stores_msg::PRODUCT_PRICE_DECREASED,
+                    proto: "storespb.ProductPriceChanged",
+                    summary: "Adds delta (negative) to the cached price.",
+                },
+                MessageRef {
+                    name: stores_msg::PRODUCT_REMOVED,
+                    proto: "storespb.ProductRemoved",
+                    summary: "Drops the product from the cache.",
+                },
+            ],
+            durable: Some(names::durables::BASKETS_PRODUCTS),
+        },
+    ],
+};
 
 /// The baskets bounded context.
 pub struct BasketsModule;
@@ -84,6 +167,7 @@ impl service::Module for BasketsModule {
         rt.grpc(BasketServiceServer::new(server.clone()));
         rt.routes(rest::routes(server));
         rt.api_spec(rest::API_SPEC);
+        rt.message_spec(MESSAGES);
 
         let inbox = rt.inbox(MODULE);
         rt.subscribe(
@@ -109,5 +193,13 @@ impl service::Module for BasketsModule {
         )
         .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod asyncapi_tests {
+    #[test]
+    fn the_message_spec_names_known_payloads() {
+        assert_eq!(super::MESSAGES.problems(), Vec::<String>::new());
     }
 }

@@ -24,7 +24,7 @@ use contracts::names;
 use database::{Migration, Transaction};
 use messaging::{HandlerError, Message, TxMessageHandler};
 use saga::{Orchestrator, SagaMetrics};
-use service::{Module, Runtime};
+use service::{ChannelSpec, GENERIC_REPLIES, MessageKind, MessageRef, MessageSpec, Module, Operation, Runtime};
 
 use crate::saga_definition::{CreateOrderData, create_order_saga};
 
@@ -34,6 +34,110 @@ static MIGRATIONS: &[Migration] = &[
     Migration { version: 1, description: "inbox and outbox", sql: messaging::MODULE_TABLES_SQL },
     Migration { version: 2, description: "sagas", sql: saga::TABLES_SQL },
 ];
+
+/// What the create-order saga sends and receives, served at `/cosec-asyncapi/`.
+const MESSAGES: MessageSpec = MessageSpec {
+    module: MODULE,
+    title: "Create Order Saga",
+    channels: &[
+        ChannelSpec {
+            subject: names::CUSTOMERS_COMMANDS,
+            operation: Operation::Send,
+            kind: MessageKind::Command,
+            messages: &[MessageRef {
+                name: names::customers::AUTHORIZE_CUSTOMER,
+                proto: "customerspb.AuthorizeCustomer",
+                summary: "Step authorizeCustomer: may this customer order?",
+            }],
+            durable: None,
+        },
+        ChannelSpec {
+            subject: names::DEPOT_COMMANDS,
+            operation: Operation::Send,
+            kind: MessageKind::Command,
+            messages: &[
+                MessageRef {
+                    name: names::depot::CREATE_SHOPPING_LIST,
+                    proto: "depotpb.CreateShoppingList",
+                    summary: "Step createShoppingList: the order's items to fetch.",
+                },
+                MessageRef {
+                    name: names::depot::CANCEL_SHOPPING_LIST,
+                    proto: "depotpb.CancelShoppingList",
+                    summary: "Compensation of createShoppingList.",
+                },
+                MessageRef {
+                    name: names::depot::INITIATE_SHOPPING,
+                    proto: "depotpb.InitiateShopping",
+                    summary: "Step initiateShopping: hand the list to the bots.",
+                },
+            ],
+            durable: None,
+        },
+        ChannelSpec {
+            subject: names::PAYMENTS_COMMANDS,
+            operation: Operation::Send,
+            kind: MessageKind::Command,
+            messages: &[
+                MessageRef {
+                    name: names::payments::CONFIRM_PAYMENT,
+                    proto: "paymentspb.ConfirmPayment",
+                    summary: "Step confirmPayment: the order's total against its payment.",
+                },
+                MessageRef {
+                    name: names::payments::VOID_PAYMENT,
+                    proto: "paymentspb.VoidPayment",
+                    summary: "Compensation of confirmPayment.",
+                },
+            ],
+            durable: None,
+        },
+        ChannelSpec {
+            subject: names::ORDERING_COMMANDS,
+            operation: Operation::Send,
+            kind: MessageKind::Command,
+            messages: &[
+                MessageRef {
+                    name: names::ordering::REJECT_ORDER,
+                    proto: "orderingpb.RejectOrder",
+                    summary: "Compensation of the first step: the saga failed.",
+                },
+                MessageRef {
+                    name: names::ordering::APPROVE_ORDER,
+                    proto: "orderingpb.ApproveOrder",
+                    summary: "Last step approveOrder: every step succeeded.",
+                },
+            ],
+            durable: None,
+        },
+        ChannelSpec {
+            subject: names::ORDERING_ORDER_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[MessageRef {
+                name: names::ordering::ORDER_CREATED,
+                proto: "orderingpb.OrderCreated",
+                summary: "Starts a create-order saga for the order.",
+            }],
+            durable: Some(names::durables::COSEC_ORDERING),
+        },
+        ChannelSpec {
+            subject: names::COSEC_CREATE_ORDER_REPLIES,
+            operation: Operation::Receive,
+            kind: MessageKind::Reply,
+            messages: &[
+                GENERIC_REPLIES[0],
+                GENERIC_REPLIES[1],
+                MessageRef {
+                    name: names::depot::CREATED_SHOPPING_LIST,
+                    proto: "depotpb.CreatedShoppingList",
+                    summary: "Keeps the shopping list id for approveOrder.",
+                },
+            ],
+            durable: Some(names::durables::COSEC_REPLIES),
+        },
+    ],
+};
 
 /// The cosec bounded context.
 pub struct CosecModule;
@@ -73,6 +177,7 @@ impl Module for CosecModule {
         let shutdown = rt.shutdown_token();
         rt.spawn(orchestrator.clone().run_timeouts(Duration::from_millis(500), shutdown));
         rt.routes(rest::router(Arc::new(orchestrator)));
+        rt.message_spec(MESSAGES);
         Ok(())
     }
 }
@@ -100,5 +205,13 @@ impl TxMessageHandler for Replies {
     async fn handle(&self, tx: &mut Transaction, message: &Message) -> Result<(), HandlerError> {
         self.orchestrator.handle_reply(tx, message).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod asyncapi_tests {
+    #[test]
+    fn the_message_spec_names_known_payloads() {
+        assert_eq!(super::MESSAGES.problems(), Vec::<String>::new());
     }
 }

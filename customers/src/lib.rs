@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use contracts::customerspb::customers_service_server::CustomersServiceServer;
 use contracts::names;
+use service::{ChannelSpec, GENERIC_REPLIES, MessageKind, MessageRef, MessageSpec, Operation};
 
 /// The module name: schema, metrics prefix, `MODULES` entry.
 const MODULE: &str = "customers";
@@ -35,6 +36,60 @@ const MIGRATIONS: &[database::Migration] = &[
     },
     database::Migration { version: 2, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
 ];
+
+/// What customers sends and receives, served at `/customers-asyncapi/`.
+const MESSAGES: MessageSpec = MessageSpec {
+    module: MODULE,
+    title: "Customers",
+    channels: &[
+        ChannelSpec {
+            subject: names::CUSTOMERS_CUSTOMER_EVENTS,
+            operation: Operation::Send,
+            kind: MessageKind::Event,
+            messages: &[
+                MessageRef {
+                    name: names::customers::CUSTOMER_REGISTERED,
+                    proto: "customerspb.CustomerRegistered",
+                    summary: "A customer registered (name and SMS number).",
+                },
+                MessageRef {
+                    name: names::customers::CUSTOMER_SMS_CHANGED,
+                    proto: "customerspb.CustomerSmsChanged",
+                    summary: "A customer's SMS number changed.",
+                },
+                MessageRef {
+                    name: names::customers::CUSTOMER_ENABLED,
+                    proto: "customerspb.CustomerEnabled",
+                    summary: "A customer was enabled.",
+                },
+                MessageRef {
+                    name: names::customers::CUSTOMER_DISABLED,
+                    proto: "customerspb.CustomerDisabled",
+                    summary: "A customer was disabled.",
+                },
+            ],
+            durable: None,
+        },
+        ChannelSpec {
+            subject: names::CUSTOMERS_COMMANDS,
+            operation: Operation::Receive,
+            kind: MessageKind::Command,
+            messages: &[MessageRef {
+                name: names::customers::AUTHORIZE_CUSTOMER,
+                proto: "customerspb.AuthorizeCustomer",
+                summary: "Succeeds when the customer exists and is enabled.",
+            }],
+            durable: Some(names::durables::CUSTOMER_COMMANDS),
+        },
+        ChannelSpec {
+            subject: names::COSEC_CREATE_ORDER_REPLIES,
+            operation: Operation::Send,
+            kind: MessageKind::Reply,
+            messages: GENERIC_REPLIES,
+            durable: None,
+        },
+    ],
+};
 
 /// The customers bounded context.
 pub struct CustomersModule;
@@ -61,6 +116,7 @@ impl service::Module for CustomersModule {
         rt.grpc(CustomersServiceServer::new(api.clone()));
         rt.routes(rest::router(api));
         rt.api_spec(rest::API_SPEC);
+        rt.message_spec(MESSAGES);
 
         let inbox = rt.inbox(MODULE);
         rt.subscribe(
@@ -72,5 +128,13 @@ impl service::Module for CustomersModule {
         )
         .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod asyncapi_tests {
+    #[test]
+    fn the_message_spec_names_known_payloads() {
+        assert_eq!(super::MESSAGES.problems(), Vec::<String>::new());
     }
 }

@@ -1,6 +1,7 @@
 //! The `depotpb.DepotService` gRPC server (also what the REST gateway calls in-process), and the gRPC client of
 //! the stores service that answers cache misses: connected lazily to the owner's address (`rpc_address("STORES")`,
-//! not depot's own as in the original), reused for every call, each call bounded by a timeout.
+//! not depot's own as in the original), reused for every call, each call bounded by a timeout and traced as part of
+//! the caller's trace.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,7 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use contracts::depotpb::{self as pb, depot_service_server::DepotService};
 use contracts::storespb::{self, stores_service_client::StoresServiceClient};
-use tonic::transport::{Channel, Endpoint};
+use service::rpc_client::{RpcChannel, lazy_channel};
 use tonic::{Code, Request, Response, Status};
 
 use crate::application::{Application, OrderLine, StoresDirectory};
@@ -107,16 +108,13 @@ const STORES_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The stores service, as the depot's [`StoresDirectory`].
 pub(crate) struct StoresClient {
-    client: StoresServiceClient<Channel>,
+    client: StoresServiceClient<RpcChannel>,
 }
 
 impl StoresClient {
     /// A client of the stores service at `address` (`host:port` or a URL); nothing is dialed until the first call.
     pub(crate) fn new(address: &str) -> anyhow::Result<Self> {
-        let url = if address.contains("://") { address.to_owned() } else { format!("http://{address}") };
-        let channel =
-            Endpoint::from_shared(url)?.connect_timeout(STORES_TIMEOUT).timeout(STORES_TIMEOUT).connect_lazy();
-        Ok(Self { client: StoresServiceClient::new(channel) })
+        Ok(Self { client: StoresServiceClient::new(lazy_channel(address, STORES_TIMEOUT)?) })
     }
 }
 

@@ -30,6 +30,7 @@ use std::sync::Arc;
 use contracts::depotpb::depot_service_server::DepotServiceServer;
 use contracts::names;
 use database::Migration;
+use service::{ChannelSpec, GENERIC_REPLIES, MessageKind, MessageRef, MessageSpec, Operation};
 
 /// The module name: schema, metrics prefix, `MODULES` entry.
 const MODULE: &str = "depot";
@@ -43,6 +44,115 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
     Migration { version: 3, description: "bot claim leases", sql: include_str!("../migrations/003_bot_claims.sql") },
 ];
+
+/// What depot sends and receives, served at `/depot-asyncapi/`.
+const MESSAGES: MessageSpec = MessageSpec {
+    module: MODULE,
+    title: "Depot Operations",
+    channels: &[
+        ChannelSpec {
+            subject: names::DEPOT_SHOPPING_LIST_EVENTS,
+            operation: Operation::Send,
+            kind: MessageKind::Event,
+            messages: &[MessageRef {
+                name: names::depot::SHOPPING_LIST_COMPLETED,
+                proto: "depotpb.ShoppingListCompleted",
+                summary: "A bot finished an order's shopping list (ordering readies the order).",
+            }],
+            durable: None,
+        },
+        ChannelSpec {
+            subject: names::DEPOT_COMMANDS,
+            operation: Operation::Receive,
+            kind: MessageKind::Command,
+            messages: &[
+                MessageRef {
+                    name: names::depot::CREATE_SHOPPING_LIST,
+                    proto: "depotpb.CreateShoppingList",
+                    summary: "Creates the order's shopping list; replies depotapi.CreatedShoppingListReply.",
+                },
+                MessageRef {
+                    name: names::depot::CANCEL_SHOPPING_LIST,
+                    proto: "depotpb.CancelShoppingList",
+                    summary: "Cancels a shopping list (saga compensation).",
+                },
+                MessageRef {
+                    name: names::depot::INITIATE_SHOPPING,
+                    proto: "depotpb.InitiateShopping",
+                    summary: "Makes the shopping list available to the bots.",
+                },
+            ],
+            durable: Some(names::durables::DEPOT_COMMANDS),
+        },
+        ChannelSpec {
+            subject: names::COSEC_CREATE_ORDER_REPLIES,
+            operation: Operation::Send,
+            kind: MessageKind::Reply,
+            messages: &[
+                MessageRef {
+                    name: names::depot::CREATED_SHOPPING_LIST,
+                    proto: "depotpb.CreatedShoppingList",
+                    summary: "The reply to depotapi.CreateShoppingListCommand, with the new list's id.",
+                },
+                GENERIC_REPLIES[0],
+                GENERIC_REPLIES[1],
+            ],
+            durable: None,
+        },
+        ChannelSpec {
+            subject: names::STORES_STORE_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[
+                MessageRef {
+                    name: names::stores::STORE_CREATED,
+                    proto: "storespb.StoreCreated",
+                    summary: "Caches the store's name and location.",
+                },
+                MessageRef {
+                    name: names::stores::STORE_REBRANDED,
+                    proto: "storespb.StoreRebranded",
+                    summary: "Renames the cached store.",
+                },
+            ],
+            durable: Some(names::durables::DEPOT_STORES),
+        },
+        ChannelSpec {
+            subject: names::STORES_PRODUCT_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[
+                MessageRef {
+                    name: names::stores::PRODUCT_ADDED,
+                    proto: "storespb.ProductAdded",
+                    summary: "Caches the product (store, name).",
+                },
+                MessageRef {
+                    name: names::stores::PRODUCT_REBRANDED,
+                    proto: "storespb.ProductRebranded",
+                    summary: "Renames the cached product.",
+                },
+                MessageRef {
+                    name: names::stores::PRODUCT_REMOVED,
+                    proto: "storespb.ProductRemoved",
+                    summary: "Drops the product from the cache.",
+                },
+            ],
+            durable: Some(names::durables::DEPOT_PRODUCTS),
+        },
+        ChannelSpec {
+            subject: names::ORDERING_ORDER_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[MessageRef {
+                name: names::ordering::ORDER_CANCELED,
+                proto: "orderingpb.OrderCanceled",
+                summary: "Cancels the order's shopping list.",
+            }],
+            durable: Some(names::durables::DEPOT_ORDERS),
+        },
+    ],
+};
 
 /// The depot bounded context.
 pub struct DepotModule;
@@ -67,6 +177,7 @@ impl service::Module for DepotModule {
         rt.grpc(DepotServiceServer::new(api.clone()));
         rt.routes(rest::router(api));
         rt.api_spec(rest::API_SPEC);
+        rt.message_spec(MESSAGES);
 
         let inbox = rt.inbox(MODULE);
         rt.subscribe(
@@ -112,5 +223,13 @@ impl service::Module for DepotModule {
             tracing::info!(bots, pace = ?rt.config().bot_pace(), "depot bots started");
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod asyncapi_tests {
+    #[test]
+    fn the_message_spec_names_known_payloads() {
+        assert_eq!(super::MESSAGES.problems(), Vec::<String>::new());
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use contracts::customerspb::{GetCustomerRequest, customers_service_client::CustomersServiceClient};
 use contracts::notificationspb::{self as pb, notifications_service_server::NotificationsService};
-use tonic::transport::{Channel, Endpoint};
+use service::rpc_client::{RpcChannel, lazy_channel};
 use tonic::{Code, Request, Response, Status};
 
 use crate::application::{Application, CustomerDirectory};
@@ -71,17 +71,16 @@ impl NotificationsService for NotificationsGrpc {
     }
 }
 
-/// The customers module over gRPC: one lazily connected channel, reused (and reconnected) for every call.
+/// The customers module over gRPC: one lazily connected channel, reused (and reconnected) for every call; each call
+/// continues the caller's trace.
 pub(crate) struct CustomersClient {
-    client: CustomersServiceClient<Channel>,
+    client: CustomersServiceClient<RpcChannel>,
 }
 
 impl CustomersClient {
     /// A client of the customers service at `address` (`host:port` or a URL); nothing is dialled yet.
     pub(crate) fn new(address: &str) -> anyhow::Result<Self> {
-        let uri = if address.contains("://") { address.to_owned() } else { format!("http://{address}") };
-        let channel = Endpoint::from_shared(uri)?.connect_timeout(RPC_TIMEOUT).timeout(RPC_TIMEOUT).connect_lazy();
-        Ok(Self { client: CustomersServiceClient::new(channel) })
+        Ok(Self { client: CustomersServiceClient::new(lazy_channel(address, RPC_TIMEOUT)?) })
     }
 }
 

@@ -41,6 +41,7 @@ use std::sync::Arc;
 use contracts::names;
 use contracts::notificationspb::notifications_service_server::NotificationsServiceServer;
 use database::Migration;
+use service::{ChannelSpec, MessageKind, MessageRef, MessageSpec, Operation};
 
 use crate::application::{Application, SmsSender};
 
@@ -55,6 +56,70 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/002_customers_cache_and_notifications.sql"),
     },
 ];
+
+/// What notifications receives (it sends nothing), served at `/notifications-asyncapi/`.
+const MESSAGES: MessageSpec = MessageSpec {
+    module: MODULE,
+    title: "Notifications",
+    channels: &[
+        ChannelSpec {
+            subject: names::CUSTOMERS_CUSTOMER_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[
+                MessageRef {
+                    name: names::customers::CUSTOMER_REGISTERED,
+                    proto: "customerspb.CustomerRegistered",
+                    summary: "Caches the customer's name and SMS number.",
+                },
+                MessageRef {
+                    name: names::customers::CUSTOMER_SMS_CHANGED,
+                    proto: "customerspb.CustomerSmsChanged",
+                    summary: "Updates the cached SMS number.",
+                },
+            ],
+            durable: Some(names::durables::NOTIFICATION_CUSTOMERS),
+        },
+        ChannelSpec {
+            subject: names::ORDERING_ORDER_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[
+                MessageRef {
+                    name: names::ordering::ORDER_CREATED,
+                    proto: "orderingpb.OrderCreated",
+                    summary: "Texts the customer that the order was received.",
+                },
+                MessageRef {
+                    name: names::ordering::ORDER_APPROVED,
+                    proto: "orderingpb.OrderApproved",
+                    summary: "Texts the customer that the order was approved.",
+                },
+                MessageRef {
+                    name: names::ordering::ORDER_REJECTED,
+                    proto: "orderingpb.OrderRejected",
+                    summary: "Texts the customer that the order was rejected.",
+                },
+                MessageRef {
+                    name: names::ordering::ORDER_READIED,
+                    proto: "orderingpb.OrderReadied",
+                    summary: "Texts the customer that the order is ready for pickup, with its total.",
+                },
+                MessageRef {
+                    name: names::ordering::ORDER_CANCELED,
+                    proto: "orderingpb.OrderCanceled",
+                    summary: "Texts the customer that the order was canceled.",
+                },
+                MessageRef {
+                    name: names::ordering::ORDER_COMPLETED,
+                    proto: "orderingpb.OrderCompleted",
+                    summary: "Texts the customer that the order is complete.",
+                },
+            ],
+            durable: Some(names::durables::NOTIFICATION_ORDERS),
+        },
+    ],
+};
 
 /// The notifications bounded context.
 pub struct NotificationsModule;
@@ -85,6 +150,7 @@ impl service::Module for NotificationsModule {
 
         rt.grpc(NotificationsServiceServer::new(grpc::NotificationsGrpc::new(app.clone())));
         rt.routes(rest::router(app.clone()));
+        rt.message_spec(MESSAGES);
 
         let inbox = rt.inbox(MODULE);
         rt.subscribe(
@@ -104,5 +170,13 @@ impl service::Module for NotificationsModule {
         )
         .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod asyncapi_tests {
+    #[test]
+    fn the_message_spec_names_known_payloads() {
+        assert_eq!(super::MESSAGES.problems(), Vec::<String>::new());
     }
 }

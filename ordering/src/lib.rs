@@ -36,6 +36,7 @@ use contracts::names::{
 use contracts::orderingpb::ordering_service_server::OrderingServiceServer;
 use database::Migration;
 use eventsourcing::SnapshotPolicy;
+use service::{ChannelSpec, GENERIC_REPLIES, MessageKind, MessageRef, MessageSpec, Operation};
 
 use crate::application::Application;
 use crate::grpc::OrderingServer;
@@ -48,6 +49,110 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, description: "event store and snapshots", sql: eventsourcing::TABLES_SQL },
     Migration { version: 2, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
 ];
+
+/// What ordering sends and receives, served at `/ordering-asyncapi/`.
+const MESSAGES: MessageSpec = MessageSpec {
+    module: MODULE,
+    title: "Order Processing",
+    channels: &[
+        ChannelSpec {
+            subject: names::ORDERING_ORDER_EVENTS,
+            operation: Operation::Send,
+            kind: MessageKind::Event,
+            messages: &[
+                MessageRef {
+                    name: ordering_msg::ORDER_CREATED,
+                    proto: "orderingpb.OrderCreated",
+                    summary: "An order was created from a checked-out basket (starts the create-order saga).",
+                },
+                MessageRef {
+                    name: ordering_msg::ORDER_REJECTED,
+                    proto: "orderingpb.OrderRejected",
+                    summary: "The create-order saga rejected the order.",
+                },
+                MessageRef {
+                    name: ordering_msg::ORDER_APPROVED,
+                    proto: "orderingpb.OrderApproved",
+                    summary: "The create-order saga approved the order (shopping list created, payment confirmed).",
+                },
+                MessageRef {
+                    name: ordering_msg::ORDER_READIED,
+                    proto: "orderingpb.OrderReadied",
+                    summary: "The order's shopping is done; total in dollars (payments invoices it).",
+                },
+                MessageRef {
+                    name: ordering_msg::ORDER_CANCELED,
+                    proto: "orderingpb.OrderCanceled",
+                    summary: "The order was canceled.",
+                },
+                MessageRef {
+                    name: ordering_msg::ORDER_COMPLETED,
+                    proto: "orderingpb.OrderCompleted",
+                    summary: "The order's invoice was paid.",
+                },
+            ],
+            durable: None,
+        },
+        ChannelSpec {
+            subject: names::ORDERING_COMMANDS,
+            operation: Operation::Receive,
+            kind: MessageKind::Command,
+            messages: &[
+                MessageRef {
+                    name: ordering_msg::REJECT_ORDER,
+                    proto: "orderingpb.RejectOrder",
+                    summary: "Rejects the order (saga compensation).",
+                },
+                MessageRef {
+                    name: ordering_msg::APPROVE_ORDER,
+                    proto: "orderingpb.ApproveOrder",
+                    summary: "Approves the order and records its shopping list id.",
+                },
+            ],
+            durable: Some(names::durables::ORDERING_COMMANDS),
+        },
+        ChannelSpec {
+            subject: names::COSEC_CREATE_ORDER_REPLIES,
+            operation: Operation::Send,
+            kind: MessageKind::Reply,
+            messages: GENERIC_REPLIES,
+            durable: None,
+        },
+        ChannelSpec {
+            subject: names::BASKETS_BASKET_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[MessageRef {
+                name: baskets_msg::BASKET_CHECKED_OUT,
+                proto: "basketspb.BasketCheckedOut",
+                summary: "Creates the order (its id is the basket id).",
+            }],
+            durable: Some(names::durables::ORDERING_BASKETS),
+        },
+        ChannelSpec {
+            subject: names::DEPOT_SHOPPING_LIST_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[MessageRef {
+                name: depot_msg::SHOPPING_LIST_COMPLETED,
+                proto: "depotpb.ShoppingListCompleted",
+                summary: "Readies the order.",
+            }],
+            durable: Some(names::durables::ORDERING_DEPOT),
+        },
+        ChannelSpec {
+            subject: names::PAYMENTS_INVOICE_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[MessageRef {
+                name: payments_msg::INVOICE_PAID,
+                proto: "paymentspb.InvoicePaid",
+                summary: "Completes the order.",
+            }],
+            durable: Some(names::durables::ORDERING_PAYMENTS),
+        },
+    ],
+};
 
 /// The ordering bounded context.
 pub struct OrderingModule;
@@ -75,6 +180,7 @@ impl service::Module for OrderingModule {
         rt.grpc(OrderingServiceServer::new(server.clone()));
         rt.routes(rest::routes(server));
         rt.api_spec(rest::API_SPEC);
+        rt.message_spec(MESSAGES);
 
         let inbox = rt.inbox(MODULE);
         rt.subscribe(
@@ -110,5 +216,13 @@ impl service::Module for OrderingModule {
         )
         .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod asyncapi_tests {
+    #[test]
+    fn the_message_spec_names_known_payloads() {
+        assert_eq!(super::MESSAGES.problems(), Vec::<String>::new());
     }
 }

@@ -156,6 +156,24 @@ async fn the_grpc_service_checks_status_and_the_api_document_matches_the_origina
                 "POST /api/ordering createOrder"
             ]
         );
+
+        // The AsyncAPI document: the events ordering publishes, on the real subject of this stream.
+        let (status, asyncapi) = app.get("/ordering-asyncapi/asyncapi.json").await;
+        assert_eq!(status, 200);
+        let events = &asyncapi["channels"][format!("{}.ordering.events.Order", app.stream_name)]["subscribe"];
+        let listed: Vec<&str> = events["message"]["oneOf"]
+            .as_array()
+            .expect("order events")
+            .iter()
+            .filter_map(|m| m["$ref"].as_str()?.strip_prefix("#/components/messages/"))
+            .collect();
+        assert!(listed.contains(&"ordersapi.OrderApproved"), "{listed:?}");
+        let approved = &asyncapi["components"]["messages"]["ordersapi.OrderApproved"];
+        assert_eq!(approved["name"], json!("ordersapi.OrderApproved"));
+        assert_eq!(
+            asyncapi["components"]["schemas"]["orderingpb.OrderApproved"]["properties"]["paymentId"]["type"],
+            json!("string")
+        );
         app.stop().await;
     }
 }

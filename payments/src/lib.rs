@@ -28,6 +28,7 @@ use std::sync::Arc;
 use contracts::names;
 use contracts::paymentspb::payments_service_server::PaymentsServiceServer;
 use database::Migration;
+use service::{ChannelSpec, GENERIC_REPLIES, MessageKind, MessageRef, MessageSpec, Operation};
 
 /// The module name: schema, metrics prefix, `MODULES` entry.
 const MODULE: &str = "payments";
@@ -40,6 +41,68 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 2, description: "outbox and inbox", sql: messaging::MODULE_TABLES_SQL },
 ];
+
+/// What payments sends and receives, served at `/payments-asyncapi/`.
+const MESSAGES: MessageSpec = MessageSpec {
+    module: MODULE,
+    title: "Payments",
+    channels: &[
+        ChannelSpec {
+            subject: names::PAYMENTS_INVOICE_EVENTS,
+            operation: Operation::Send,
+            kind: MessageKind::Event,
+            messages: &[MessageRef {
+                name: names::payments::INVOICE_PAID,
+                proto: "paymentspb.InvoicePaid",
+                summary: "An order's invoice was paid (ordering completes the order).",
+            }],
+            durable: None,
+        },
+        ChannelSpec {
+            subject: names::PAYMENTS_COMMANDS,
+            operation: Operation::Receive,
+            kind: MessageKind::Command,
+            messages: &[
+                MessageRef {
+                    name: names::payments::CONFIRM_PAYMENT,
+                    proto: "paymentspb.ConfirmPayment",
+                    summary: "Confirms the authorized payment for the order and amount.",
+                },
+                MessageRef {
+                    name: names::payments::VOID_PAYMENT,
+                    proto: "paymentspb.VoidPayment",
+                    summary: "Voids a confirmed payment (saga compensation).",
+                },
+            ],
+            durable: Some(names::durables::PAYMENT_COMMANDS),
+        },
+        ChannelSpec {
+            subject: names::COSEC_CREATE_ORDER_REPLIES,
+            operation: Operation::Send,
+            kind: MessageKind::Reply,
+            messages: GENERIC_REPLIES,
+            durable: None,
+        },
+        ChannelSpec {
+            subject: names::ORDERING_ORDER_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[
+                MessageRef {
+                    name: names::ordering::ORDER_READIED,
+                    proto: "orderingpb.OrderReadied",
+                    summary: "Creates the order's invoice for its total.",
+                },
+                MessageRef {
+                    name: names::ordering::ORDER_CANCELED,
+                    proto: "orderingpb.OrderCanceled",
+                    summary: "Cancels the order's pending invoices and voids the payment confirmed for it.",
+                },
+            ],
+            durable: Some(names::durables::PAYMENT_ORDERS),
+        },
+    ],
+};
 
 /// The payments bounded context.
 pub struct PaymentsModule;
@@ -63,6 +126,7 @@ impl service::Module for PaymentsModule {
         rt.grpc(PaymentsServiceServer::new(api.clone()));
         rt.routes(rest::router(api));
         rt.api_spec(rest::API_SPEC);
+        rt.message_spec(MESSAGES);
 
         let inbox = rt.inbox(MODULE);
         rt.subscribe(
@@ -82,5 +146,13 @@ impl service::Module for PaymentsModule {
         )
         .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod asyncapi_tests {
+    #[test]
+    fn the_message_spec_names_known_payloads() {
+        assert_eq!(super::MESSAGES.problems(), Vec::<String>::new());
     }
 }

@@ -9,7 +9,7 @@ use contracts::customerspb::{GetCustomerRequest, customers_service_client::Custo
 use contracts::pbjson_types::Timestamp;
 use contracts::searchpb::{self as pb, search_service_server::SearchService};
 use contracts::storespb::{GetProductRequest, GetStoreRequest, stores_service_client::StoresServiceClient};
-use tonic::transport::{Channel, Endpoint};
+use service::rpc_client::{RpcChannel, lazy_channel};
 use tonic::{Code, Request, Response, Status};
 
 use crate::application::{Application, Owners};
@@ -97,23 +97,18 @@ impl SearchService for SearchGrpc {
 }
 
 /// The customers and stores services over gRPC: one lazily connected channel each, reused (and reconnected) for
-/// every call.
+/// every call; each call continues the caller's trace.
 pub(crate) struct OwnerClients {
-    customers: CustomersServiceClient<Channel>,
-    stores: StoresServiceClient<Channel>,
-}
-
-fn channel(address: &str) -> anyhow::Result<Channel> {
-    let uri = if address.contains("://") { address.to_owned() } else { format!("http://{address}") };
-    Ok(Endpoint::from_shared(uri)?.connect_timeout(RPC_TIMEOUT).timeout(RPC_TIMEOUT).connect_lazy())
+    customers: CustomersServiceClient<RpcChannel>,
+    stores: StoresServiceClient<RpcChannel>,
 }
 
 impl OwnerClients {
     /// Clients of the services at `customers` and `stores` (`host:port` or URLs); nothing is dialled yet.
     pub(crate) fn new(customers: &str, stores: &str) -> anyhow::Result<Self> {
         Ok(Self {
-            customers: CustomersServiceClient::new(channel(customers)?),
-            stores: StoresServiceClient::new(channel(stores)?),
+            customers: CustomersServiceClient::new(lazy_channel(customers, RPC_TIMEOUT)?),
+            stores: StoresServiceClient::new(lazy_channel(stores, RPC_TIMEOUT)?),
         })
     }
 }

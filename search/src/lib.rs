@@ -37,6 +37,7 @@ use std::sync::Arc;
 use contracts::names::{self, durables};
 use contracts::searchpb::search_service_server::SearchServiceServer;
 use database::Migration;
+use service::{ChannelSpec, MessageKind, MessageRef, MessageSpec, Operation};
 
 use crate::application::Application;
 
@@ -51,6 +52,99 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/002_read_model.sql"),
     },
 ];
+
+/// What search receives (it sends nothing), served at `/search-asyncapi/`.
+const MESSAGES: MessageSpec = MessageSpec {
+    module: MODULE,
+    title: "Search",
+    channels: &[
+        ChannelSpec {
+            subject: names::CUSTOMERS_CUSTOMER_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[MessageRef {
+                name: names::customers::CUSTOMER_REGISTERED,
+                proto: "customerspb.CustomerRegistered",
+                summary: "Caches the customer's name.",
+            }],
+            durable: Some(durables::SEARCH_CUSTOMERS),
+        },
+        ChannelSpec {
+            subject: names::STORES_STORE_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[
+                MessageRef {
+                    name: names::stores::STORE_CREATED,
+                    proto: "storespb.StoreCreated",
+                    summary: "Caches the store's name.",
+                },
+                MessageRef {
+                    name: names::stores::STORE_REBRANDED,
+                    proto: "storespb.StoreRebranded",
+                    summary: "Renames the cached store.",
+                },
+            ],
+            durable: Some(durables::SEARCH_STORES),
+        },
+        ChannelSpec {
+            subject: names::STORES_PRODUCT_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[
+                MessageRef {
+                    name: names::stores::PRODUCT_ADDED,
+                    proto: "storespb.ProductAdded",
+                    summary: "Caches the product's name.",
+                },
+                MessageRef {
+                    name: names::stores::PRODUCT_REBRANDED,
+                    proto: "storespb.ProductRebranded",
+                    summary: "Renames the cached product.",
+                },
+            ],
+            durable: Some(durables::SEARCH_PRODUCTS),
+        },
+        ChannelSpec {
+            subject: names::ORDERING_ORDER_EVENTS,
+            operation: Operation::Receive,
+            kind: MessageKind::Event,
+            messages: &[
+                MessageRef {
+                    name: names::ordering::ORDER_CREATED,
+                    proto: "orderingpb.OrderCreated",
+                    summary: "Adds the order, with customer, store and product names, to the read model.",
+                },
+                MessageRef {
+                    name: names::ordering::ORDER_APPROVED,
+                    proto: "orderingpb.OrderApproved",
+                    summary: "Sets the order's status to Approved.",
+                },
+                MessageRef {
+                    name: names::ordering::ORDER_REJECTED,
+                    proto: "orderingpb.OrderRejected",
+                    summary: "Sets the order's status to Rejected.",
+                },
+                MessageRef {
+                    name: names::ordering::ORDER_READIED,
+                    proto: "orderingpb.OrderReadied",
+                    summary: "Sets the order's status to Ready For Pickup.",
+                },
+                MessageRef {
+                    name: names::ordering::ORDER_CANCELED,
+                    proto: "orderingpb.OrderCanceled",
+                    summary: "Sets the order's status to Canceled.",
+                },
+                MessageRef {
+                    name: names::ordering::ORDER_COMPLETED,
+                    proto: "orderingpb.OrderCompleted",
+                    summary: "Sets the order's status to Completed.",
+                },
+            ],
+            durable: Some(durables::SEARCH_ORDERS),
+        },
+    ],
+};
 
 /// The search bounded context.
 pub struct SearchModule;
@@ -74,6 +168,7 @@ impl service::Module for SearchModule {
         rt.grpc(SearchServiceServer::new(api.clone()));
         rt.routes(rest::router(api));
         rt.api_spec(rest::API_SPEC);
+        rt.message_spec(MESSAGES);
 
         let inbox = rt.inbox(MODULE);
         let caches = || inbox.handler(handlers::CacheEventHandler::new(app.clone()));
@@ -91,5 +186,13 @@ impl service::Module for SearchModule {
         )
         .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod asyncapi_tests {
+    #[test]
+    fn the_message_spec_names_known_payloads() {
+        assert_eq!(super::MESSAGES.problems(), Vec::<String>::new());
     }
 }

@@ -26,7 +26,6 @@
 //! `PriceCents` and, additionally, `Removed`.
 
 mod application;
-mod asyncapi;
 mod domain;
 mod grpc;
 mod handlers;
@@ -35,9 +34,11 @@ mod store;
 
 use std::sync::Arc;
 
+use contracts::names::{self, stores as msg};
 use contracts::storespb::stores_service_server::StoresServiceServer;
 use database::Migration;
 use eventsourcing::SnapshotPolicy;
+use service::{ChannelSpec, MessageKind, MessageRef, MessageSpec, Operation};
 
 use crate::application::Application;
 use crate::grpc::StoresServer;
@@ -54,6 +55,70 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/003_mall_and_catalog.sql"),
     },
 ];
+
+/// The messages stores publishes (it consumes none), served at `/stores-asyncapi/`.
+const MESSAGES: MessageSpec = MessageSpec {
+    module: MODULE,
+    title: "Store Management",
+    channels: &[
+        ChannelSpec {
+            subject: names::STORES_STORE_EVENTS,
+            operation: Operation::Send,
+            kind: MessageKind::Event,
+            messages: &[
+                MessageRef {
+                    name: msg::STORE_CREATED,
+                    proto: "storespb.StoreCreated",
+                    summary: "A store was created.",
+                },
+                MessageRef {
+                    name: msg::STORE_PARTICIPATION_TOGGLED,
+                    proto: "storespb.StoreParticipationToggled",
+                    summary: "A store joined or left the MallBots programme.",
+                },
+                MessageRef {
+                    name: msg::STORE_REBRANDED,
+                    proto: "storespb.StoreRebranded",
+                    summary: "A store was renamed.",
+                },
+            ],
+            durable: None,
+        },
+        ChannelSpec {
+            subject: names::STORES_PRODUCT_EVENTS,
+            operation: Operation::Send,
+            kind: MessageKind::Event,
+            messages: &[
+                MessageRef {
+                    name: msg::PRODUCT_ADDED,
+                    proto: "storespb.ProductAdded",
+                    summary: "A product was added to a store's catalog (price in dollars).",
+                },
+                MessageRef {
+                    name: msg::PRODUCT_REBRANDED,
+                    proto: "storespb.ProductRebranded",
+                    summary: "A product was renamed or described anew.",
+                },
+                MessageRef {
+                    name: msg::PRODUCT_PRICE_INCREASED,
+                    proto: "storespb.ProductPriceChanged",
+                    summary: "A product's price went up by delta dollars (delta > 0).",
+                },
+                MessageRef {
+                    name: msg::PRODUCT_PRICE_DECREASED,
+                    proto: "storespb.ProductPriceChanged",
+                    summary: "A product's price went down (delta < 0).",
+                },
+                MessageRef {
+                    name: msg::PRODUCT_REMOVED,
+                    proto: "storespb.ProductRemoved",
+                    summary: "A product was removed from its store's catalog.",
+                },
+            ],
+            durable: None,
+        },
+    ],
+};
 
 /// The stores bounded context.
 pub struct StoresModule;
@@ -78,9 +143,57 @@ impl service::Module for StoresModule {
         let server = StoresServer::new(app);
         rt.grpc(StoresServiceServer::new(server.clone()));
         rt.routes(rest::routes(server));
-        let stream = rt.config().nats_stream.clone();
-        rt.routes(asyncapi::routes(&stream));
         rt.api_spec(rest::API_SPEC);
+        rt.message_spec(MESSAGES);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use contracts::storespb;
+    use serde_json::Value;
+
+    use super::*;
+
+    /// The proto3-JSON field names of a message, as pbjson emits them.
+    fn json_fields<T: serde::Serialize + Default>() -> Vec<String> {
+        let value = serde_json::to_value(T::default()).unwrap();
+        let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    fn schema_fields(doc: &Value, payload: &str) -> Vec<String> {
+        let properties = doc["components"]["schemas"][payload]["properties"].as_object();
+        let mut keys: Vec<String> = properties.unwrap_or_else(|| panic!("schema {payload}")).keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn the_asyncapi_document_matches_the_protobuf_messages() {
+        assert_eq!(MESSAGES.problems(), Vec::<String>::new());
+        let doc = service::asyncapi_document(&MESSAGES, "mallbots");
+        assert_eq!(schema_fields(&doc, "storespb.StoreCreated"), json_fields::<storespb::StoreCreated>());
+        assert_eq!(
+            schema_fields(&doc, "storespb.StoreParticipationToggled"),
+            json_fields::<storespb::StoreParticipationToggled>()
+        );
+        assert_eq!(schema_fields(&doc, "storespb.StoreRebranded"), json_fields::<storespb::StoreRebranded>());
+        assert_eq!(schema_fields(&doc, "storespb.ProductAdded"), json_fields::<storespb::ProductAdded>());
+        assert_eq!(schema_fields(&doc, "storespb.ProductRebranded"), json_fields::<storespb::ProductRebranded>());
+        assert_eq!(schema_fields(&doc, "storespb.ProductPriceChanged"), json_fields::<storespb::ProductPriceChanged>());
+        assert_eq!(schema_fields(&doc, "storespb.ProductRemoved"), json_fields::<storespb::ProductRemoved>());
+        // The original's operation ids; the wire names, not the original YAML's `…Event` keys.
+        assert_eq!(doc["channels"]["mallbots.stores.events.Store"]["subscribe"]["operationId"], "storeAggregateEvents");
+        let product = &doc["channels"]["mallbots.stores.events.Product"]["subscribe"];
+        assert_eq!(product["operationId"], "productAggregateEvents");
+        assert_eq!(product["message"]["oneOf"].as_array().unwrap().len(), 5);
+        let messages = doc["components"]["messages"].as_object().unwrap();
+        assert!(messages.contains_key("storesapi.StoreParticipatingToggled"));
+        assert!(messages.keys().all(|k| !k.ends_with("Event")));
+        assert_eq!(messages.len(), 8);
     }
 }

@@ -8,10 +8,12 @@
 //! * the Swagger UI assets under `/swagger-ui/`, embedded in the binary (`utoipa-swagger-ui`, `vendored`): the pages
 //!   work offline, no CDN.
 //!
-//! The HTML pages live in `web/` at the repository root and are embedded with `include_str!`.
+//! The HTML pages live in `web/` at the repository root and are embedded with `include_str!`. The schemas come from
+//! [`crate::schema`], shared with the AsyncAPI documents ([`crate::asyncapi`]); when any module documents its
+//! messages, the page at `/` links to their index (`/asyncapi/`).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use axum::body::{Body, Bytes};
@@ -19,13 +21,20 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use prost::Message as _;
 use serde_json::{Map, Value, json};
 
 use crate::runtime::{ApiDocument, ApiSpec, RestRoute};
+use crate::schema::{FieldInfo, MethodInfo, Schemas, Style, any_schema, lower_camel, merge, object_schema};
 
 /// The multi-document Swagger UI page served at `/`.
 const INDEX_HTML: &str = include_str!("../../../web/index.html");
+/// Where Swagger UI renders in [`INDEX_HTML`]; the AsyncAPI link goes above it.
+const SWAGGER_DIV: &str = r#"<div id="swagger-ui"></div>"#;
+/// The link from `/` to the AsyncAPI documents (messages), when any module documents its messages.
+const ASYNCAPI_LINK: &str = concat!(
+    r#"<p style="margin:0;padding:.5rem 1rem;font-family:sans-serif;font-size:14px;background:#fff;"#,
+    r#"border-bottom:1px solid #ddd">Messages: <a href="asyncapi/">AsyncAPI documents</a></p>"#
+);
 /// The single-document Swagger UI page served at `/<module>-spec/`.
 const SPEC_HTML: &str = include_str!("../../../web/spec.html");
 
@@ -40,8 +49,8 @@ const SPEC_HTML: &str = include_str!("../../../web/spec.html");
 /// `/api/stores/{store_id}/products`), as `protoc-gen-openapiv2` documents them; the request path is the same.
 /// A route whose service or method is unknown is still documented, with untyped schemas (and a warning logged).
 pub fn openapi_document(spec: &ApiSpec) -> Value {
-    let index = descriptors();
-    let mut generator = Generator { index, pending: Vec::new(), seen: HashSet::new() };
+    let mut schemas = Schemas::new(Style::OpenApi);
+    let index = schemas.index;
 
     let mut tags: Vec<&str> = Vec::new();
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
@@ -58,24 +67,12 @@ pub fn openapi_document(spec: &ApiSpec) -> Value {
                 "documented rpc not found in descriptors"
             );
         }
-        let (doc_path, operation) = generator.operation(route, method);
+        let (doc_path, operation) = operation(&mut schemas, route, method);
         paths.entry(doc_path).or_default().insert(route.method.to_ascii_lowercase(), operation);
     }
 
-    let mut definitions = Map::new();
-    while let Some(full_name) = generator.pending.pop() {
-        if let Some((name, schema)) = generator.definition(&full_name) {
-            definitions.insert(name, schema);
-        }
-    }
-    definitions.insert(
-        "protobufAny".into(),
-        json!({
-            "type": "object",
-            "properties": { "@type": { "type": "string" } },
-            "additionalProperties": {}
-        }),
-    );
+    let mut definitions = schemas.definitions();
+    definitions.insert("protobufAny".into(), any_schema());
     definitions.insert(
         "rpcStatus".into(),
         json!({
@@ -100,507 +97,102 @@ pub fn openapi_document(spec: &ApiSpec) -> Value {
     })
 }
 
-/// Builds operations and collects the messages/enums they reference (`pending`) for the `definitions` section.
-struct Generator<'a> {
-    index: &'a DescriptorIndex,
-    pending: Vec<String>,
-    seen: HashSet<String>,
-}
+/// The documented path and the operation object of one route.
+fn operation(schemas: &mut Schemas<'_>, route: &RestRoute, method: Option<&MethodInfo>) -> (String, Value) {
+    let index = schemas.index;
+    let request = method.and_then(|m| index.messages.get(&m.input_type));
 
-impl Generator<'_> {
-    /// The documented path and the operation object of one route.
-    fn operation(&mut self, route: &RestRoute, method: Option<&MethodInfo>) -> (String, Value) {
-        let request = method.and_then(|m| self.index.messages.get(&m.input_type));
+    // Path parameters: `{store_id}` → `{storeId}`, documented with the bound field's type.
+    let mut bound = Vec::new();
+    let mut parameters = Vec::new();
+    let mut doc_path = String::with_capacity(route.path.len());
+    let mut rest = route.path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|i| open + i) else {
+            break;
+        };
+        let inner = &rest[open + 1..close];
+        let field_path = inner.split('=').next().unwrap_or(inner);
+        let top = field_path.split('.').next().unwrap_or(field_path);
+        bound.push(top.to_string());
+        let field = request.and_then(|m| m.field(top));
+        let json_name = field_path
+            .split('.')
+            .map(|segment| match field.filter(|f| f.name == segment) {
+                Some(f) => f.json_name.clone(),
+                None => lower_camel(segment),
+            })
+            .collect::<Vec<_>>()
+            .join(".");
+        doc_path.push_str(&rest[..open]);
+        doc_path.push('{');
+        doc_path.push_str(&json_name);
+        doc_path.push('}');
+        rest = &rest[close + 1..];
 
-        // Path parameters: `{store_id}` → `{storeId}`, documented with the bound field's type.
-        let mut bound = Vec::new();
-        let mut parameters = Vec::new();
-        let mut doc_path = String::with_capacity(route.path.len());
-        let mut rest = route.path;
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}').map(|i| open + i) else {
-                break;
-            };
-            let inner = &rest[open + 1..close];
-            let field_path = inner.split('=').next().unwrap_or(inner);
-            let top = field_path.split('.').next().unwrap_or(field_path);
-            bound.push(top.to_string());
-            let field = request.and_then(|m| m.field(top));
-            let json_name = field_path
-                .split('.')
-                .map(|segment| match field.filter(|f| f.name == segment) {
-                    Some(f) => f.json_name.clone(),
-                    None => lower_camel(segment),
-                })
-                .collect::<Vec<_>>()
-                .join(".");
-            doc_path.push_str(&rest[..open]);
-            doc_path.push('{');
-            doc_path.push_str(&json_name);
-            doc_path.push('}');
-            rest = &rest[close + 1..];
+        let mut parameter = json!({ "name": json_name, "in": "path", "required": true });
+        let scalar = field.filter(|f| field_path == top && !f.is_repeated()).and_then(|f| schemas.parameter_type(f));
+        merge(&mut parameter, scalar.unwrap_or_else(|| json!({ "type": "string" })));
+        parameters.push(parameter);
+    }
+    doc_path.push_str(rest);
 
-            let mut parameter = json!({ "name": json_name, "in": "path", "required": true });
-            let scalar = field.filter(|f| field_path == top && !f.is_repeated()).and_then(|f| self.parameter_type(f));
-            merge(&mut parameter, scalar.unwrap_or_else(|| json!({ "type": "string" })));
+    let unbound = |field: &&FieldInfo| !bound.contains(&field.name);
+    if route.body {
+        let schema = match (method, request) {
+            (Some(m), Some(req)) if bound.is_empty() => schemas.reference(&m.input_type, req),
+            (_, Some(req)) => {
+                let properties = req
+                    .fields
+                    .iter()
+                    .filter(unbound)
+                    .map(|f| (f.json_name.clone(), schemas.field_schema(f)))
+                    .collect::<Map<_, _>>();
+                object_schema(properties)
+            }
+            (_, None) => json!({ "type": "object" }),
+        };
+        parameters.push(json!({ "name": "body", "in": "body", "required": true, "schema": schema }));
+    } else if let Some(req) = request {
+        // grpc-gateway reads the remaining request fields from the query string.
+        for field in req.fields.iter().filter(unbound) {
+            let Some(ty) = schemas.parameter_type(field) else { continue };
+            let mut parameter = json!({ "name": field.json_name, "in": "query", "required": false });
+            if field.is_repeated() {
+                merge(&mut parameter, json!({ "type": "array", "items": ty, "collectionFormat": "multi" }));
+            } else {
+                merge(&mut parameter, ty);
+            }
             parameters.push(parameter);
         }
-        doc_path.push_str(rest);
-
-        let unbound = |field: &&FieldInfo| !bound.contains(&field.name);
-        if route.body {
-            let schema = match (method, request) {
-                (Some(m), Some(req)) if bound.is_empty() => self.reference(&m.input_type, req),
-                (_, Some(req)) => {
-                    let properties = req
-                        .fields
-                        .iter()
-                        .filter(unbound)
-                        .map(|f| (f.json_name.clone(), self.field_schema(f)))
-                        .collect::<Map<_, _>>();
-                    object_schema(properties)
-                }
-                (_, None) => json!({ "type": "object" }),
-            };
-            parameters.push(json!({ "name": "body", "in": "body", "required": true, "schema": schema }));
-        } else if let Some(req) = request {
-            // grpc-gateway reads the remaining request fields from the query string.
-            for field in req.fields.iter().filter(unbound) {
-                let Some(ty) = self.parameter_type(field) else { continue };
-                let mut parameter = json!({ "name": field.json_name, "in": "query", "required": false });
-                if field.is_repeated() {
-                    merge(&mut parameter, json!({ "type": "array", "items": ty, "collectionFormat": "multi" }));
-                } else {
-                    merge(&mut parameter, ty);
-                }
-                parameters.push(parameter);
-            }
-        }
-
-        let ok_schema = match method.and_then(|m| self.index.messages.get(&m.output_type).map(|r| (m, r))) {
-            Some((m, response)) => self.reference(&m.output_type, response),
-            None => json!({ "type": "object" }),
-        };
-        let mut operation = Map::new();
-        if !route.summary.is_empty() {
-            operation.insert("summary".into(), route.summary.into());
-        }
-        operation.insert("operationId".into(), route.operation_id.into());
-        operation.insert(
-            "responses".into(),
-            json!({
-                "200": { "description": "A successful response.", "schema": ok_schema },
-                "default": {
-                    "description": "An unexpected error response.",
-                    "schema": { "$ref": "#/definitions/rpcStatus" }
-                }
-            }),
-        );
-        if !parameters.is_empty() {
-            operation.insert("parameters".into(), Value::Array(parameters));
-        }
-        if !route.tag.is_empty() {
-            operation.insert("tags".into(), json!([route.tag]));
-        }
-        (doc_path, Value::Object(operation))
     }
 
-    /// A `$ref` to the definition of message `full_name` (queued for the definitions section).
-    fn reference(&mut self, full_name: &str, message: &MessageInfo) -> Value {
-        if let Some(schema) = well_known(full_name) {
-            return schema;
-        }
-        self.queue(full_name);
-        json!({ "$ref": format!("#/definitions/{}", message.definition) })
-    }
-
-    fn queue(&mut self, full_name: &str) {
-        if self.seen.insert(full_name.to_string()) {
-            self.pending.push(full_name.to_string());
-        }
-    }
-
-    /// The definition (name and schema) of a message or enum.
-    fn definition(&mut self, full_name: &str) -> Option<(String, Value)> {
-        if let Some(message) = self.index.messages.get(full_name) {
-            let properties =
-                message.fields.iter().map(|f| (f.json_name.clone(), self.field_schema(f))).collect::<Map<_, _>>();
-            return Some((message.definition.clone(), object_schema(properties)));
-        }
-        let enumeration = self.index.enums.get(full_name)?;
-        let mut schema = json!({ "type": "string", "enum": enumeration.values });
-        if let Some(first) = enumeration.values.first() {
-            merge(&mut schema, json!({ "default": first }));
-        }
-        Some((enumeration.definition.clone(), schema))
-    }
-
-    /// The schema of a field's value (arrays for repeated fields, objects for maps).
-    fn field_schema(&mut self, field: &FieldInfo) -> Value {
-        if field.is_repeated() {
-            if let Some(entry) = self.index.messages.get(&field.type_name).filter(|m| m.map_entry) {
-                let value = entry.field("value").cloned();
-                let value_schema = value.map_or_else(|| json!({}), |v| self.single_schema(&v));
-                return json!({ "type": "object", "additionalProperties": value_schema });
-            }
-            return json!({ "type": "array", "items": self.single_schema(field) });
-        }
-        self.single_schema(field)
-    }
-
-    fn single_schema(&mut self, field: &FieldInfo) -> Value {
-        match field.ty {
-            TYPE_MESSAGE | TYPE_GROUP => match self.index.messages.get(&field.type_name) {
-                Some(message) => self.reference(&field.type_name, message),
-                None => well_known(&field.type_name).unwrap_or_else(|| json!({ "type": "object" })),
-            },
-            TYPE_ENUM => match self.index.enums.get(&field.type_name) {
-                Some(enumeration) => {
-                    let definition = enumeration.definition.clone();
-                    self.queue(&field.type_name);
-                    json!({ "$ref": format!("#/definitions/{definition}") })
-                }
-                None => json!({ "type": "string" }),
-            },
-            ty => scalar_schema(ty),
-        }
-    }
-
-    /// The `type`/`format` (or `enum`) of a path or query parameter; `None` for message fields that are not
-    /// well-known scalars.
-    fn parameter_type(&self, field: &FieldInfo) -> Option<Value> {
-        match field.ty {
-            TYPE_MESSAGE | TYPE_GROUP => {
-                well_known(&field.type_name).filter(|s| s.get("type").is_some_and(|t| t != "object" && t != "array"))
-            }
-            TYPE_ENUM => {
-                let enumeration = self.index.enums.get(&field.type_name)?;
-                let mut schema = json!({ "type": "string", "enum": enumeration.values });
-                if let Some(first) = enumeration.values.first() {
-                    merge(&mut schema, json!({ "default": first }));
-                }
-                Some(schema)
-            }
-            ty => Some(scalar_schema(ty)),
-        }
-    }
-}
-
-/// `{"type": "object"}` with its `properties` when there are any.
-fn object_schema(properties: Map<String, Value>) -> Value {
-    if properties.is_empty() {
-        json!({ "type": "object" })
-    } else {
-        json!({ "type": "object", "properties": properties })
-    }
-}
-
-/// Copies the keys of `extra` (an object) into `target` (an object).
-fn merge(target: &mut Value, extra: Value) {
-    if let (Value::Object(target), Value::Object(extra)) = (target, extra) {
-        target.extend(extra);
-    }
-}
-
-/// The schema of a scalar proto type, as grpc-gateway's JSON encodes it (64-bit integers as strings).
-fn scalar_schema(ty: i32) -> Value {
-    let (ty, format) = match ty {
-        TYPE_DOUBLE => ("number", Some("double")),
-        TYPE_FLOAT => ("number", Some("float")),
-        TYPE_INT64 | TYPE_SFIXED64 | TYPE_SINT64 => ("string", Some("int64")),
-        TYPE_UINT64 | TYPE_FIXED64 => ("string", Some("uint64")),
-        TYPE_INT32 | TYPE_SFIXED32 | TYPE_SINT32 => ("integer", Some("int32")),
-        TYPE_UINT32 | TYPE_FIXED32 => ("integer", Some("int64")),
-        TYPE_BOOL => ("boolean", None),
-        TYPE_BYTES => ("string", Some("byte")),
-        _ => ("string", None),
+    let ok_schema = match method.and_then(|m| index.messages.get(&m.output_type).map(|r| (m, r))) {
+        Some((m, response)) => schemas.reference(&m.output_type, response),
+        None => json!({ "type": "object" }),
     };
-    match format {
-        Some(format) => json!({ "type": ty, "format": format }),
-        None => json!({ "type": ty }),
+    let mut operation = Map::new();
+    if !route.summary.is_empty() {
+        operation.insert("summary".into(), route.summary.into());
     }
-}
-
-/// Inline schemas of the well-known types that proto3 JSON maps to plain JSON values.
-fn well_known(full_name: &str) -> Option<Value> {
-    let schema = match full_name {
-        ".google.protobuf.Timestamp" => json!({ "type": "string", "format": "date-time" }),
-        ".google.protobuf.Duration" | ".google.protobuf.FieldMask" | ".google.protobuf.StringValue" => {
-            json!({ "type": "string" })
-        }
-        ".google.protobuf.Struct" | ".google.protobuf.Empty" => json!({ "type": "object" }),
-        ".google.protobuf.Value" => json!({}),
-        ".google.protobuf.ListValue" => json!({ "type": "array", "items": {} }),
-        ".google.protobuf.NullValue" => json!({ "type": "string", "enum": ["NULL_VALUE"] }),
-        ".google.protobuf.Any" => json!({ "$ref": "#/definitions/protobufAny" }),
-        ".google.protobuf.BoolValue" => json!({ "type": "boolean" }),
-        ".google.protobuf.BytesValue" => json!({ "type": "string", "format": "byte" }),
-        ".google.protobuf.DoubleValue" => json!({ "type": "number", "format": "double" }),
-        ".google.protobuf.FloatValue" => json!({ "type": "number", "format": "float" }),
-        ".google.protobuf.Int32Value" => json!({ "type": "integer", "format": "int32" }),
-        ".google.protobuf.UInt32Value" => json!({ "type": "integer", "format": "int64" }),
-        ".google.protobuf.Int64Value" => json!({ "type": "string", "format": "int64" }),
-        ".google.protobuf.UInt64Value" => json!({ "type": "string", "format": "uint64" }),
-        _ => return None,
-    };
-    Some(schema)
-}
-
-/// protoc's default JSON name of a field: `store_id` → `storeId`.
-fn lower_camel(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Proto descriptors (the few parts of descriptor.proto needed here; prost skips the other fields)
-// ---------------------------------------------------------------------------------------------------------------
-
-const TYPE_DOUBLE: i32 = 1;
-const TYPE_FLOAT: i32 = 2;
-const TYPE_INT64: i32 = 3;
-const TYPE_UINT64: i32 = 4;
-const TYPE_FIXED64: i32 = 6;
-const TYPE_FIXED32: i32 = 7;
-const TYPE_BOOL: i32 = 8;
-const TYPE_GROUP: i32 = 10;
-const TYPE_MESSAGE: i32 = 11;
-const TYPE_BYTES: i32 = 12;
-const TYPE_UINT32: i32 = 13;
-const TYPE_ENUM: i32 = 14;
-const TYPE_SFIXED32: i32 = 15;
-const TYPE_SFIXED64: i32 = 16;
-const TYPE_SINT32: i32 = 17;
-const TYPE_SINT64: i32 = 18;
-const TYPE_INT32: i32 = 5;
-const LABEL_REPEATED: i32 = 3;
-
-mod pb {
-    //! `google/protobuf/descriptor.proto`, reduced to what the generator reads.
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(super) struct FileDescriptorSet {
-        #[prost(message, repeated, tag = "1")]
-        pub file: Vec<FileDescriptorProto>,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(super) struct FileDescriptorProto {
-        #[prost(string, tag = "2")]
-        pub package: String,
-        #[prost(message, repeated, tag = "4")]
-        pub message_type: Vec<DescriptorProto>,
-        #[prost(message, repeated, tag = "5")]
-        pub enum_type: Vec<EnumDescriptorProto>,
-        #[prost(message, repeated, tag = "6")]
-        pub service: Vec<ServiceDescriptorProto>,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(super) struct DescriptorProto {
-        #[prost(string, tag = "1")]
-        pub name: String,
-        #[prost(message, repeated, tag = "2")]
-        pub field: Vec<FieldDescriptorProto>,
-        #[prost(message, repeated, tag = "3")]
-        pub nested_type: Vec<DescriptorProto>,
-        #[prost(message, repeated, tag = "4")]
-        pub enum_type: Vec<EnumDescriptorProto>,
-        #[prost(message, optional, tag = "7")]
-        pub options: Option<MessageOptions>,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(super) struct MessageOptions {
-        #[prost(bool, tag = "7")]
-        pub map_entry: bool,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(super) struct FieldDescriptorProto {
-        #[prost(string, tag = "1")]
-        pub name: String,
-        #[prost(int32, tag = "4")]
-        pub label: i32,
-        #[prost(int32, tag = "5")]
-        pub r#type: i32,
-        #[prost(string, tag = "6")]
-        pub type_name: String,
-        #[prost(string, tag = "10")]
-        pub json_name: String,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(super) struct EnumDescriptorProto {
-        #[prost(string, tag = "1")]
-        pub name: String,
-        #[prost(message, repeated, tag = "2")]
-        pub value: Vec<EnumValueDescriptorProto>,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(super) struct EnumValueDescriptorProto {
-        #[prost(string, tag = "1")]
-        pub name: String,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(super) struct ServiceDescriptorProto {
-        #[prost(string, tag = "1")]
-        pub name: String,
-        #[prost(message, repeated, tag = "2")]
-        pub method: Vec<MethodDescriptorProto>,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(super) struct MethodDescriptorProto {
-        #[prost(string, tag = "1")]
-        pub name: String,
-        #[prost(string, tag = "2")]
-        pub input_type: String,
-        #[prost(string, tag = "3")]
-        pub output_type: String,
-    }
-}
-
-#[derive(Clone, Debug)]
-struct FieldInfo {
-    name: String,
-    json_name: String,
-    label: i32,
-    ty: i32,
-    /// Fully qualified with a leading dot (`.storespb.Store`), for message and enum fields.
-    type_name: String,
-}
-
-impl FieldInfo {
-    fn is_repeated(&self) -> bool {
-        self.label == LABEL_REPEATED
-    }
-}
-
-#[derive(Debug)]
-struct MessageInfo {
-    /// The definition name, `protoc-gen-openapiv2` style: last package component + nested names (`storespbStore`).
-    definition: String,
-    fields: Vec<FieldInfo>,
-    map_entry: bool,
-}
-
-impl MessageInfo {
-    fn field(&self, name: &str) -> Option<&FieldInfo> {
-        self.fields.iter().find(|f| f.name == name)
-    }
-}
-
-#[derive(Debug)]
-struct EnumInfo {
-    definition: String,
-    values: Vec<String>,
-}
-
-#[derive(Debug)]
-struct MethodInfo {
-    input_type: String,
-    output_type: String,
-}
-
-/// Messages, enums and service methods of every proto, by fully qualified name (leading dot).
-#[derive(Debug, Default)]
-struct DescriptorIndex {
-    messages: HashMap<String, MessageInfo>,
-    enums: HashMap<String, EnumInfo>,
-    /// `storespb.StoresService` → `AddProduct` → types.
-    services: HashMap<String, HashMap<String, MethodInfo>>,
-}
-
-impl DescriptorIndex {
-    fn from_bytes(bytes: &[u8]) -> Result<Self, prost::DecodeError> {
-        let set = pb::FileDescriptorSet::decode(bytes)?;
-        let mut index = Self::default();
-        for file in set.file {
-            let prefix = if file.package.is_empty() { String::new() } else { format!(".{}", file.package) };
-            let short = file.package.rsplit('.').next().unwrap_or_default().to_string();
-            for message in &file.message_type {
-                index.add_message(&prefix, &short, message);
+    operation.insert("operationId".into(), route.operation_id.into());
+    operation.insert(
+        "responses".into(),
+        json!({
+            "200": { "description": "A successful response.", "schema": ok_schema },
+            "default": {
+                "description": "An unexpected error response.",
+                "schema": { "$ref": "#/definitions/rpcStatus" }
             }
-            for enumeration in &file.enum_type {
-                index.add_enum(&prefix, &short, enumeration);
-            }
-            for service in file.service {
-                let methods = service
-                    .method
-                    .into_iter()
-                    .map(|m| (m.name, MethodInfo { input_type: m.input_type, output_type: m.output_type }))
-                    .collect();
-                let name =
-                    if file.package.is_empty() { service.name } else { format!("{}.{}", file.package, service.name) };
-                index.services.insert(name, methods);
-            }
-        }
-        Ok(index)
+        }),
+    );
+    if !parameters.is_empty() {
+        operation.insert("parameters".into(), Value::Array(parameters));
     }
-
-    /// `scope` is the message's parent's full name; `definition` is the parent's definition name.
-    fn add_message(&mut self, scope: &str, definition: &str, message: &pb::DescriptorProto) {
-        let full_name = format!("{scope}.{}", message.name);
-        let definition = format!("{definition}{}", message.name);
-        for nested in &message.nested_type {
-            self.add_message(&full_name, &definition, nested);
-        }
-        for enumeration in &message.enum_type {
-            self.add_enum(&full_name, &definition, enumeration);
-        }
-        let fields = message
-            .field
-            .iter()
-            .map(|f| FieldInfo {
-                name: f.name.clone(),
-                json_name: if f.json_name.is_empty() { lower_camel(&f.name) } else { f.json_name.clone() },
-                label: f.label,
-                ty: f.r#type,
-                type_name: f.type_name.clone(),
-            })
-            .collect();
-        let map_entry = message.options.as_ref().is_some_and(|o| o.map_entry);
-        self.messages.insert(full_name, MessageInfo { definition, fields, map_entry });
+    if !route.tag.is_empty() {
+        operation.insert("tags".into(), json!([route.tag]));
     }
-
-    fn add_enum(&mut self, scope: &str, definition: &str, enumeration: &pb::EnumDescriptorProto) {
-        self.enums.insert(
-            format!("{scope}.{}", enumeration.name),
-            EnumInfo {
-                definition: format!("{definition}{}", enumeration.name),
-                values: enumeration.value.iter().map(|v| v.name.clone()).collect(),
-            },
-        );
-    }
-
-    fn method(&self, service: &str, rpc: &str) -> Option<&MethodInfo> {
-        self.services.get(service.trim_start_matches('.'))?.get(rpc)
-    }
-}
-
-/// The index of [`contracts::FILE_DESCRIPTOR_SET`], decoded once.
-fn descriptors() -> &'static DescriptorIndex {
-    static INDEX: OnceLock<DescriptorIndex> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        DescriptorIndex::from_bytes(contracts::FILE_DESCRIPTOR_SET).unwrap_or_else(|error| {
-            tracing::error!(%error, "cannot decode the proto descriptor set; API documents will have no schemas");
-            DescriptorIndex::default()
-        })
-    })
+    (doc_path, Value::Object(operation))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -615,8 +207,12 @@ fn descriptors() -> &'static DescriptorIndex {
 /// * `GET /swagger-ui/*`: the Swagger UI assets (`swagger-ui-bundle.js`, `swagger-ui-standalone-preset.js`,
 ///   `swagger-ui.css`, favicons, …) from the binary; `/swagger-ui/` itself redirects to `/`.
 ///
-/// A module registered twice is documented once (the first registration wins).
-pub(crate) fn docs_routes<S: Clone + Send + Sync + 'static>(documents: &[ApiDocument]) -> axum::Router<S> {
+/// A module registered twice is documented once (the first registration wins). With `asyncapi`, the page at `/`
+/// also links to the AsyncAPI documents (`asyncapi/`).
+pub(crate) fn docs_routes<S: Clone + Send + Sync + 'static>(
+    documents: &[ApiDocument],
+    asyncapi: bool,
+) -> axum::Router<S> {
     let mut router = axum::Router::new();
     let mut modules = HashSet::new();
     let mut urls = Vec::new();
@@ -653,7 +249,11 @@ pub(crate) fn docs_routes<S: Clone + Send + Sync + 'static>(documents: &[ApiDocu
         urls.push(json!({ "url": format!("{}-spec/api.swagger.json", spec.module), "name": spec.title }));
     }
 
-    let index = Bytes::from(INDEX_HTML.replace("__SWAGGER_URLS__", &script_json(&Value::Array(urls))));
+    let mut index = INDEX_HTML.replace("__SWAGGER_URLS__", &script_json(&Value::Array(urls)));
+    if asyncapi {
+        index = index.replacen(SWAGGER_DIV, &format!("{ASYNCAPI_LINK}\n{SWAGGER_DIV}"), 1);
+    }
+    let index = Bytes::from(index);
     router
         .route(
             "/",
@@ -733,6 +333,7 @@ mod tests {
     use tower::ServiceExt;
 
     use super::*;
+    use crate::schema::descriptors;
 
     const ROUTES: &[RestRoute] = &[
         RestRoute {
@@ -826,8 +427,8 @@ mod tests {
         let index = descriptors();
         let product = &index.messages[".storespb.Product"];
         assert_eq!(product.definition, "storespbProduct");
-        let mut generator = Generator { index, pending: Vec::new(), seen: HashSet::new() };
-        let (_, schema) = generator.definition(".storespb.Product").unwrap();
+        let mut schemas = Schemas::with_index(index, Style::OpenApi);
+        let (_, schema) = schemas.definition(".storespb.Product").unwrap();
         assert_eq!(schema["properties"]["price"], json!({ "type": "number", "format": "double" }));
         assert_eq!(schema["properties"]["storeId"]["type"], "string");
     }
@@ -870,9 +471,9 @@ mod tests {
 
         let index = descriptors();
         let stops = index.messages[".depotpb.ShoppingList"].field("stops").unwrap();
-        let mut generator = Generator { index, pending: Vec::new(), seen: HashSet::new() };
+        let mut schemas = Schemas::with_index(index, Style::OpenApi);
         assert_eq!(
-            generator.field_schema(stops),
+            schemas.field_schema(stops),
             json!({ "type": "object", "additionalProperties": { "$ref": "#/definitions/depotpbStop" } })
         );
     }
@@ -908,8 +509,10 @@ mod tests {
     async fn router_serves_documents_pages_and_assets() {
         const CUSTOMERS: ApiSpec =
             ApiSpec { module: "customers", title: "Customers", service: "customerspb.CustomersService", routes: &[] };
-        let router: axum::Router =
-            docs_routes(&[ApiDocument { spec: STORES }, ApiDocument { spec: CUSTOMERS }, ApiDocument { spec: STORES }]);
+        let router: axum::Router = docs_routes(
+            &[ApiDocument { spec: STORES }, ApiDocument { spec: CUSTOMERS }, ApiDocument { spec: STORES }],
+            true,
+        );
 
         let (status, content_type, body) = fetch(&router, "/swagger-ui/swagger-ui-bundle.js").await;
         assert_eq!(status, StatusCode::OK);
@@ -931,6 +534,7 @@ mod tests {
             assert!(html.contains("swagger-ui/swagger-ui-bundle.js"));
             assert!(html.contains("StandaloneLayout"));
             assert!(!html.contains("__SWAGGER_URLS__"));
+            assert!(html.contains(r#"<a href="asyncapi/">AsyncAPI documents</a></p>"#), "{html}");
         }
 
         let (status, content_type, body) = fetch(&router, "/stores-spec/api.swagger.json").await;
@@ -954,10 +558,12 @@ mod tests {
 
     #[tokio::test]
     async fn index_without_documents() {
-        let router: axum::Router = docs_routes(&[]);
+        let router: axum::Router = docs_routes(&[], false);
         let (status, content_type, body) = fetch(&router, "/").await;
         assert_eq!(status, StatusCode::OK);
         assert!(content_type.starts_with("text/html"));
-        assert!(String::from_utf8(body.to_vec()).unwrap().contains("urls: [],"));
+        let html = String::from_utf8(body.to_vec()).unwrap();
+        assert!(html.contains("urls: [],"));
+        assert!(!html.contains("asyncapi/"));
     }
 }

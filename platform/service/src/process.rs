@@ -127,12 +127,29 @@ pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Res
         rpc_services: config.rpc_services().map_err(anyhow::Error::msg)?,
         rpc_addr,
         documents: Vec::new(),
+        message_specs: Vec::new(),
+        subscriptions: Vec::new(),
     };
     for module in &modules {
         module.start(&mut runtime).await.with_context(|| format!("module {} failed to start", module.name()))?;
     }
 
-    let Runtime { intake, relays_stop, router, grpc, tasks, relays, documents, registry, .. } = runtime;
+    let Runtime {
+        intake,
+        relays_stop,
+        router,
+        grpc,
+        tasks,
+        relays,
+        documents,
+        message_specs,
+        subscriptions,
+        registry,
+        ..
+    } = runtime;
+    for problem in crate::asyncapi::undocumented(&message_specs, &subscriptions) {
+        tracing::warn!(problem, "AsyncAPI document differs from the subscriptions");
+    }
     let request_metrics = crate::request_metrics::RequestMetrics::new(&registry)?;
     let health = Health { db: db.clone(), stream: stream.clone(), registry };
     let operations = axum::Router::new()
@@ -143,7 +160,8 @@ pub async fn start(config: Config, modules: Vec<Arc<dyn Module>>) -> anyhow::Res
         .route("/api/admin/deadletters/{seq}/replay", axum::routing::post(replay_dead_letter))
         .with_state(health);
     let router = router
-        .merge(crate::docs_routes(&documents))
+        .merge(crate::docs_routes(&documents, !message_specs.is_empty()))
+        .merge(crate::asyncapi_routes(&message_specs, stream.name()))
         .merge(operations)
         .route("/liveness", get(|| async { "." }).head(|| async { "." }))
         .fallback(rest::not_found)

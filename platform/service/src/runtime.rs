@@ -11,6 +11,7 @@ use messaging::{DeadLetters, Inbox, MessageHandler, ModuleMetrics, Outbox, Relay
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::asyncapi::{MessageSpec, Subscribed};
 use crate::{Config, RpcServices};
 
 /// How long handled message ids are remembered: far longer than any broker de-duplication window (2 minutes on
@@ -86,6 +87,9 @@ pub struct Runtime {
     pub(crate) rpc_services: RpcServices,
     pub(crate) rpc_addr: SocketAddr,
     pub(crate) documents: Vec<ApiDocument>,
+    pub(crate) message_specs: Vec<MessageSpec>,
+    /// Every [`Runtime::subscribe`], checked against the [`MessageSpec`]s once the modules have started.
+    pub(crate) subscriptions: Vec<Subscribed>,
 }
 
 impl Runtime {
@@ -174,6 +178,12 @@ impl Runtime {
         names: &[&str],
         handler: Arc<dyn MessageHandler>,
     ) -> anyhow::Result<()> {
+        self.subscriptions.push(Subscribed {
+            module: module.to_owned(),
+            subject: subject.to_owned(),
+            durable: durable.to_owned(),
+            names: names.iter().map(|n| (*n).to_owned()).collect(),
+        });
         let subscription = Subscription {
             subject: subject.to_owned(),
             durable: durable.to_owned(),
@@ -247,5 +257,14 @@ impl Runtime {
     /// Publishes the module's OpenAPI document (and its Swagger UI page).
     pub fn api_spec(&mut self, spec: ApiSpec) {
         self.documents.push(ApiDocument { spec });
+    }
+
+    /// Publishes the module's AsyncAPI document (and its HTML page): what it sends and receives, checked at startup
+    /// against its [`Runtime::subscribe`] calls (differences are logged as warnings).
+    pub fn message_spec(&mut self, spec: MessageSpec) {
+        for problem in spec.problems() {
+            tracing::warn!(module = spec.module, problem, "AsyncAPI document");
+        }
+        self.message_specs.push(spec);
     }
 }
