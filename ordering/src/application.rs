@@ -102,8 +102,9 @@ impl Application {
         self.change_in(tx, id, Order::reject).await
     }
 
-    pub(crate) async fn ready_in(&self, tx: &mut Transaction, id: &str) -> Result<(), OrderingError> {
-        self.change_in(tx, id, Order::ready).await
+    /// The order's shopping list was completed (ready now, or as soon as it is approved).
+    pub(crate) async fn shopping_completed_in(&self, tx: &mut Transaction, id: &str) -> Result<(), OrderingError> {
+        self.change_in(tx, id, Order::shopping_completed).await
     }
 
     pub(crate) async fn complete_in(
@@ -134,7 +135,9 @@ impl Application {
     ) -> Result<(), OrderingError> {
         self.orders.append(tx, &mut loaded, events).await?;
         for event in events {
-            self.outbox.add(tx, order_message(&loaded.id, &loaded.state, event)).await?;
+            if let Some(message) = order_message(&loaded.id, &loaded.state, event) {
+                self.outbox.add(tx, message).await?;
+            }
         }
         Ok(())
     }

@@ -76,6 +76,8 @@ pub(crate) struct Order {
     pub(crate) shopping_id: String,
     pub(crate) items: Vec<OrderItem>,
     pub(crate) status: OrderStatus,
+    /// The depot finished the shopping before the approval was handled (the order becomes ready when approved).
+    pub(crate) shopping_completed: bool,
 }
 
 /// The events of an order, stored under the original's names with Go field names.
@@ -109,6 +111,9 @@ pub(crate) enum OrderEvent {
     },
     #[serde(rename = "ordering.OrderReadied")]
     Readied(Readied),
+    /// Internal (never published): the shopping list was completed while the order still waited for its approval.
+    #[serde(rename = "ordering.OrderShoppingCompleted")]
+    ShoppingCompleted {},
     #[serde(rename = "ordering.OrderCompleted")]
     Completed {
         #[serde(rename = "CustomerID")]
@@ -225,6 +230,8 @@ pub(crate) struct OrderV1 {
     items: Vec<OrderItem>,
     #[serde(rename = "Status", default)]
     status: String,
+    #[serde(rename = "ShoppingCompleted", default)]
+    shopping_completed: bool,
 }
 
 fn blank(text: &str) -> bool {
@@ -273,6 +280,14 @@ impl Order {
     /// The saga approved the order (its shopping list is `shopping_id`).
     pub(crate) fn approve(&self, shopping_id: &str) -> Result<Vec<OrderEvent>, OrderingError> {
         match self.status {
+            OrderStatus::Pending if self.shopping_completed => Ok(vec![
+                OrderEvent::Approved { shopping_id: shopping_id.to_owned() },
+                OrderEvent::Readied(Readied {
+                    customer_id: self.customer_id.clone(),
+                    payment_id: self.payment_id.clone(),
+                    total: self.total(),
+                }),
+            ]),
             OrderStatus::Pending => Ok(vec![OrderEvent::Approved { shopping_id: shopping_id.to_owned() }]),
             OrderStatus::Approved | OrderStatus::Ready | OrderStatus::Completed => Ok(Vec::new()),
             OrderStatus::Unknown | OrderStatus::Rejected | OrderStatus::Cancelled => {
@@ -302,6 +317,16 @@ impl Order {
     }
 
     /// The shopping list was completed: the order is ready for pickup.
+    /// The depot completed the order's shopping list: ready when approved; before the approval (a fast bot, or an
+    /// approval delayed by a crash) it is remembered and the approval makes the order ready.
+    pub(crate) fn shopping_completed(&self) -> Result<Vec<OrderEvent>, OrderingError> {
+        match self.status {
+            OrderStatus::Pending if self.shopping_completed => Ok(Vec::new()),
+            OrderStatus::Pending => Ok(vec![OrderEvent::ShoppingCompleted {}]),
+            _ => self.ready(),
+        }
+    }
+
     pub(crate) fn ready(&self) -> Result<Vec<OrderEvent>, OrderingError> {
         match self.status {
             OrderStatus::Approved => Ok(vec![OrderEvent::Readied(Readied {
@@ -353,6 +378,7 @@ impl ddd::Aggregate for Order {
             }
             OrderEvent::Canceled { .. } => self.status = OrderStatus::Cancelled,
             OrderEvent::Readied(_) => self.status = OrderStatus::Ready,
+            OrderEvent::ShoppingCompleted {} => self.shopping_completed = true,
             OrderEvent::Completed { invoice_id, .. } => {
                 self.invoice_id = invoice_id.clone();
                 self.status = OrderStatus::Completed;
@@ -368,6 +394,7 @@ impl ddd::Aggregate for Order {
             shopping_id: self.shopping_id.clone(),
             items: self.items.clone(),
             status: self.status.as_str().to_owned(),
+            shopping_completed: self.shopping_completed,
         }
     }
 
@@ -379,6 +406,7 @@ impl ddd::Aggregate for Order {
             shopping_id: snapshot.shopping_id,
             items: snapshot.items,
             status: OrderStatus::parse(&snapshot.status),
+            shopping_completed: snapshot.shopping_completed,
         }
     }
 }
@@ -450,6 +478,25 @@ mod tests {
         assert_eq!(fold(&mut order, |o| o.complete("inv-1")), 1);
         assert_eq!((order.status, order.invoice_id.as_str()), (OrderStatus::Completed, "inv-1"));
         assert_eq!(fold(&mut order, |o| o.complete("inv-1")), 0);
+    }
+
+    #[test]
+    fn a_shopping_list_completed_before_the_approval_makes_the_approval_ready_the_order() {
+        let mut order = pending();
+        assert_eq!(fold(&mut order, |o| o.shopping_completed()), 1);
+        assert_eq!(fold(&mut order, |o| o.shopping_completed()), 0, "remembered once");
+        assert_eq!(order.status, OrderStatus::Pending);
+        let approved = order.approve("list-1").expect("approved");
+        assert!(matches!(approved.as_slice(), [OrderEvent::Approved { .. }, OrderEvent::Readied(_)]), "{approved:?}");
+        for event in &approved {
+            order.apply(event);
+        }
+        assert_eq!(order.status, OrderStatus::Ready);
+        let mut normal = pending();
+        fold(&mut normal, |o| o.approve("list-1"));
+        assert_eq!(fold(&mut normal, |o| o.shopping_completed()), 1, "after the approval it is the usual ready");
+        assert_eq!(normal.status, OrderStatus::Ready);
+        assert!(in_status(OrderStatus::Cancelled).shopping_completed().is_err());
     }
 
     #[test]

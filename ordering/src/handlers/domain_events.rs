@@ -8,13 +8,14 @@ use messaging::Message;
 
 use crate::domain::{Order, OrderEvent};
 
-/// The integration event of `event`, given the order's state after it.
-pub(crate) fn order_message(id: &str, order: &Order, event: &OrderEvent) -> Message {
+/// The integration event of `event`, given the order's state after it (None for internal bookkeeping events).
+pub(crate) fn order_message(id: &str, order: &Order, event: &OrderEvent) -> Option<Message> {
     let subject = names::ORDERING_ORDER_EVENTS;
     let id = id.to_owned();
     let customer_id = order.customer_id.clone();
     let payment_id = order.payment_id.clone();
-    match event {
+    let message = match event {
+        OrderEvent::ShoppingCompleted {} => return None,
         OrderEvent::Created { shopping_id, items, .. } => Message::new(
             subject,
             msg::ORDER_CREATED,
@@ -53,7 +54,8 @@ pub(crate) fn order_message(id: &str, order: &Order, event: &OrderEvent) -> Mess
             msg::ORDER_COMPLETED,
             orderingpb::OrderCompleted { id, customer_id, invoice_id: invoice_id.clone() },
         ),
-    }
+    };
+    Some(message)
 }
 
 #[cfg(test)]
@@ -82,11 +84,11 @@ mod tests {
         ];
         let created = order.create("c1", "pay1", items).expect("created");
         order.apply(&created[0]);
-        messages.push(order_message("o1", &order, &created[0]));
+        messages.extend(order_message("o1", &order, &created[0]));
         for step in steps {
             for event in step(&order) {
                 order.apply(&event);
-                messages.push(order_message("o1", &order, &event));
+                messages.extend(order_message("o1", &order, &event));
             }
         }
         let names: Vec<&str> = messages.iter().map(|m| m.name.as_str()).collect();
@@ -120,11 +122,12 @@ mod tests {
             orderingpb::OrderCompleted { id: "o1".into(), customer_id: "c1".into(), invoice_id: "inv-1".into() }
         );
 
-        let rejected = order_message("o1", &order, &OrderEvent::Rejected {});
+        let rejected = order_message("o1", &order, &OrderEvent::Rejected {}).expect("published");
         assert_eq!(rejected.name, "ordersapi.OrderRejected");
         assert_eq!(rejected.decode::<orderingpb::OrderRejected>().expect("payload").payment_id, "pay1");
         let canceled =
-            order_message("o1", &order, &OrderEvent::Canceled { customer_id: "c1".into(), payment_id: "pay1".into() });
+            order_message("o1", &order, &OrderEvent::Canceled { customer_id: "c1".into(), payment_id: "pay1".into() })
+                .expect("published");
         assert_eq!(canceled.name, "ordersapi.OrderCanceled");
         assert_eq!(canceled.decode::<orderingpb::OrderCanceled>().expect("payload").customer_id, "c1");
     }

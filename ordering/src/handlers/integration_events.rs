@@ -87,13 +87,10 @@ impl TxMessageHandler for ShoppingListCompletedHandler {
             return Ok(());
         }
         let completed: depotpb::ShoppingListCompleted = message.decode().map_err(HandlerError::permanent)?;
-        match self.app.ready_in(tx, &completed.order_id).await {
+        // A fast bot (or an approval delayed by a crash) may finish before the approval is handled: the order
+        // remembers it and the approval makes it ready.
+        match self.app.shopping_completed_in(tx, &completed.order_id).await {
             Ok(()) => Ok(()),
-            // A fast bot may finish before the saga's approval is handled: try again shortly.
-            Err(OrderingError::NotYetApproved) => Err(HandlerError::transient(format!(
-                "order {} is not approved yet; its shopping list {} was completed",
-                completed.order_id, completed.id
-            ))),
             Err(err) => settle(err, "shopping list completed", &completed.order_id),
         }
     }

@@ -15,7 +15,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{Message, MessageHandler, Stream, StreamError, Subscription, encode_stream_message};
 
-const ACK_WAIT: Duration = Duration::from_secs(30);
+/// How long the server waits for an ack before redelivering (kept alive with `InProgress` while a handler works):
+/// also how long a crashed process delays its unacknowledged messages.
+const ACK_WAIT: Duration = Duration::from_secs(10);
 
 /// A connection to a JetStream stream.
 #[derive(Clone)]
