@@ -17,6 +17,8 @@
 //! - an order moves pending → approved → ready → completed; it is rejected only by the saga (pending, or approved
 //!   when the saga compensates) and cancelled only by the customer before it is ready; a repeated step is a no-op;
 //! - every status change publishes its integration event exactly once, in the transaction of the change;
+//! - a shopping list completed before the approval is handled (a fast bot, an approval delayed by a crash) is
+//!   remembered (`ordering.OrderShoppingCompleted`, never published) and the approval then readies the order;
 //! - every saga command gets exactly one reply (inbox), `am.Failure` when the order refuses or does not exist;
 //! - a command on an order that has no events answers "order not found" and creates nothing;
 //! - money is integer cents inside (the total is exact); stored events keep the original's Go field names and
