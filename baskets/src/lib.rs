@@ -154,10 +154,7 @@ impl service::Module for BasketsModule {
 
     async fn start(&self, rt: &mut service::Runtime) -> anyhow::Result<()> {
         let db = rt.db().clone();
-        let policy = match rt.config().snapshot_every {
-            0 => SnapshotPolicy::Never,
-            n => SnapshotPolicy::Every(n),
-        };
+        let policy = SnapshotPolicy::every(rt.config().snapshot_every);
         let outbox = rt.outbox(MODULE)?;
         let counters = Counters::register(rt.registry())?;
         let directory = Arc::new(StoresGrpc::lazy(&rt.rpc_address("STORES"))?);

@@ -171,10 +171,7 @@ impl service::Module for OrderingModule {
 
     async fn start(&self, rt: &mut service::Runtime) -> anyhow::Result<()> {
         let db = rt.db().clone();
-        let policy = match rt.config().snapshot_every {
-            0 => SnapshotPolicy::Never,
-            n => SnapshotPolicy::Every(n),
-        };
+        let policy = SnapshotPolicy::every(rt.config().snapshot_every);
         let outbox = rt.outbox(MODULE)?;
         let app = Arc::new(Application::new(&db, MODULE, policy, outbox.clone()));
 

@@ -134,10 +134,7 @@ impl service::Module for StoresModule {
     }
 
     async fn start(&self, rt: &mut service::Runtime) -> anyhow::Result<()> {
-        let policy = match rt.config().snapshot_every {
-            0 => SnapshotPolicy::Never,
-            n => SnapshotPolicy::Every(n),
-        };
+        let policy = SnapshotPolicy::every(rt.config().snapshot_every);
         let outbox = rt.outbox(MODULE)?;
         let app = Arc::new(Application::new(rt.db(), MODULE, policy, outbox));
         let server = StoresServer::new(app);

@@ -16,6 +16,13 @@ pub enum SnapshotPolicy {
     Every(u32),
 }
 
+impl SnapshotPolicy {
+    /// A snapshot every `n` events; 0 means never (the `SNAPSHOT_EVERY` setting).
+    pub fn every(n: u32) -> Self {
+        if n == 0 { SnapshotPolicy::Never } else { SnapshotPolicy::Every(n) }
+    }
+}
+
 /// An aggregate with the version it was loaded at (0 = no events yet).
 #[derive(Debug)]
 pub struct Loaded<A> {
