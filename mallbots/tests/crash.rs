@@ -88,12 +88,14 @@ async fn crash_and_recover(setup: Setup) {
             count(&db, &format!("SELECT COUNT(*) FROM {} WHERE status = 'completed'", t("depot", "shopping_lists")))
                 .await;
         let invoices = count(&db, &format!("SELECT COUNT(*) FROM {}", t("payments", "invoices"))).await;
-        if done == created && lists == created && invoices == created {
+        // Notifications follow the order events on their own consumer: wait for them too.
+        let sms = count(&db, &format!("SELECT COUNT(*) FROM {}", t("notifications", "notifications"))).await;
+        if done == created && lists == created && invoices == created && sms >= created * 3 {
             break;
         }
         assert!(
             Instant::now() < deadline,
-            "after the crash: {created} orders, {done} sagas done, {lists} lists, {invoices} invoices"
+            "after the crash: {created} orders, {done} sagas done, {lists} lists, {invoices} invoices, {sms} SMS"
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
