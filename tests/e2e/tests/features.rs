@@ -1,5 +1,6 @@
 //! Runs the Gherkin features in `features/` against whole MallBots processes (all nine modules, as the modular
-//! monolith), once per backend: embedded (SQLite + database stream) and PostgreSQL + JetStream when configured.
+//! monolith), once per backend: embedded (SQLite + database stream), and PostgreSQL + JetStream and PostgreSQL
+//! only when configured.
 //! Each backend gets two processes: one with a bot fleet (the lifecycle runs by itself) and one without (so an
 //! approved order stays approved long enough to be cancelled).
 
@@ -11,7 +12,7 @@ use cucumber::writer::Stats as _;
 use cucumber::{World, given, then, when};
 use serde_json::{Value, json};
 use service::Module;
-use testkit::app::{AppBackend, TestApp, app_backends};
+use testkit::app::{TestApp, app_backends};
 
 static APPS: Mutex<Option<(Arc<TestApp>, Arc<TestApp>)>> = Mutex::new(None);
 
@@ -380,7 +381,7 @@ async fn notified(w: &mut Mall, name: String, kinds: String) {
 async fn main() {
     let features = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
     let mut failed = Vec::new();
-    for backend in app_backends().into_iter().filter(|b| *b != AppBackend::PostgresOnly) {
+    for backend in app_backends() {
         let with_bots =
             Arc::new(TestApp::spawn_with(backend, all_modules(), &["--bots", "2", "--bot-pace", "5ms"]).await);
         let without_bots = Arc::new(TestApp::spawn(backend, all_modules()).await);
