@@ -23,24 +23,20 @@ pub(crate) fn routes(server: BasketServer) -> Router {
         .route("/api/baskets/{id}/removeItem", put(s, |s, r| async move { s.remove_item(r).await }))
 }
 
-const fn route(
-    method: &'static str,
-    path: &'static str,
-    rpc: &'static str,
-    operation_id: &'static str,
-    tag: &'static str,
-    summary: &'static str,
-    body: bool,
-) -> RestRoute {
-    RestRoute { method, path, rpc, operation_id, tag, summary, body }
-}
-
 /// The documented routes: the original's operationIds and tags.
 const ROUTES: &[RestRoute] = &[
-    route("POST", "/api/baskets", "StartBasket", "startBasket", "Basket", "Start a shopping basket", true),
-    route("GET", "/api/baskets/{id}", "GetBasket", "getBasket", "Basket", "Get a basket", false),
-    route("DELETE", "/api/baskets/{id}", "CancelBasket", "cancelBasket", "Basket", "Cancel a shopping basket", false),
-    route(
+    RestRoute::new("POST", "/api/baskets", "StartBasket", "startBasket", "Basket", "Start a shopping basket", true),
+    RestRoute::new("GET", "/api/baskets/{id}", "GetBasket", "getBasket", "Basket", "Get a basket", false),
+    RestRoute::new(
+        "DELETE",
+        "/api/baskets/{id}",
+        "CancelBasket",
+        "cancelBasket",
+        "Basket",
+        "Cancel a shopping basket",
+        false,
+    ),
+    RestRoute::new(
         "PUT",
         "/api/baskets/{id}/checkout",
         "CheckoutBasket",
@@ -49,8 +45,8 @@ const ROUTES: &[RestRoute] = &[
         "Checkout a shopping basket",
         true,
     ),
-    route("PUT", "/api/baskets/{id}/addItem", "AddItem", "addItem", "Item", "Add an item to a basket", true),
-    route(
+    RestRoute::new("PUT", "/api/baskets/{id}/addItem", "AddItem", "addItem", "Item", "Add an item to a basket", true),
+    RestRoute::new(
         "PUT",
         "/api/baskets/{id}/removeItem",
         "RemoveItem",

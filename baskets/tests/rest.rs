@@ -284,15 +284,7 @@ async fn the_grpc_service_and_the_api_document_match_the_original() {
         let (status, swagger) = app.get("/baskets-spec/api.swagger.json").await;
         assert_eq!(status, 200);
         assert_eq!(swagger["info"]["title"], json!("Shopping Baskets"));
-        let mut operations: Vec<(String, String, String)> = Vec::new();
-        for (path, item) in swagger["paths"].as_object().expect("paths") {
-            for (method, operation) in item.as_object().expect("operations") {
-                let id = operation["operationId"].as_str().unwrap_or_default().to_owned();
-                let tag = operation["tags"][0].as_str().unwrap_or_default().to_owned();
-                operations.push((format!("{} {path}", method.to_uppercase()), id, tag));
-            }
-        }
-        operations.sort();
+        let operations = testkit::wire::swagger_operations(&swagger);
         let expected = [
             ("DELETE /api/baskets/{id}", "cancelBasket", "Basket"),
             ("GET /api/baskets/{id}", "getBasket", "Basket"),

@@ -25,7 +25,7 @@ const fn route(
     summary: &'static str,
     body: bool,
 ) -> RestRoute {
-    RestRoute { method, path, rpc, operation_id, tag: "Customer", summary, body }
+    RestRoute::new(method, path, rpc, operation_id, "Customer", summary, body)
 }
 
 /// The OpenAPI description (titles, tags, operation ids and summaries of the original's `api.openapi.yaml`).

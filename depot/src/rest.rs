@@ -33,7 +33,7 @@ const fn route(
     summary: &'static str,
     body: bool,
 ) -> RestRoute {
-    RestRoute { method, path, rpc, operation_id, tag: "ShoppingList", summary, body }
+    RestRoute::new(method, path, rpc, operation_id, "ShoppingList", summary, body)
 }
 
 /// The OpenAPI description (title, tag, operation ids and summaries of the original's `api.openapi.yaml`).

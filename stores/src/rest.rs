@@ -47,25 +47,13 @@ pub(crate) fn routes(server: StoresServer) -> Router {
         )
 }
 
-const fn route(
-    method: &'static str,
-    path: &'static str,
-    rpc: &'static str,
-    operation_id: &'static str,
-    tag: &'static str,
-    summary: &'static str,
-    body: bool,
-) -> RestRoute {
-    RestRoute { method, path, rpc, operation_id, tag, summary, body }
-}
-
 /// The documented routes: operationIds, tags and summaries of the original's `api.swagger.json`.
 const ROUTES: &[RestRoute] = &[
-    route("POST", "/api/stores", "CreateStore", "createStore", "Store", "Create a new store", true),
-    route("GET", "/api/stores", "GetStores", "getStores", "Store", "Get a list of stores", false),
-    route("GET", "/api/stores/{id}", "GetStore", "getStore", "Store", "Get a store", false),
-    route("PUT", "/api/stores/{id}/rebrand", "RebrandStore", "rebrandStore", "Store", "", true),
-    route(
+    RestRoute::new("POST", "/api/stores", "CreateStore", "createStore", "Store", "Create a new store", true),
+    RestRoute::new("GET", "/api/stores", "GetStores", "getStores", "Store", "Get a list of stores", false),
+    RestRoute::new("GET", "/api/stores/{id}", "GetStore", "getStore", "Store", "Get a store", false),
+    RestRoute::new("PUT", "/api/stores/{id}/rebrand", "RebrandStore", "rebrandStore", "Store", "", true),
+    RestRoute::new(
         "GET",
         "/api/stores/participating",
         "GetParticipatingStores",
@@ -74,7 +62,7 @@ const ROUTES: &[RestRoute] = &[
         "Get a list of participating stores",
         false,
     ),
-    route(
+    RestRoute::new(
         "PUT",
         "/api/stores/{id}/participating",
         "EnableParticipation",
@@ -83,7 +71,7 @@ const ROUTES: &[RestRoute] = &[
         "Enable store service participation",
         true,
     ),
-    route(
+    RestRoute::new(
         "DELETE",
         "/api/stores/{id}/participating",
         "DisableParticipation",
@@ -92,7 +80,7 @@ const ROUTES: &[RestRoute] = &[
         "Disable store service participation",
         false,
     ),
-    route(
+    RestRoute::new(
         "POST",
         "/api/stores/{store_id}/products",
         "AddProduct",
@@ -101,7 +89,7 @@ const ROUTES: &[RestRoute] = &[
         "Add a store product",
         true,
     ),
-    route(
+    RestRoute::new(
         "GET",
         "/api/stores/{store_id}/products",
         "GetCatalog",
@@ -110,8 +98,16 @@ const ROUTES: &[RestRoute] = &[
         "Get a list of store products",
         false,
     ),
-    route("GET", "/api/stores/products/{id}", "GetProduct", "getProduct", "Product", "Get a store product", false),
-    route(
+    RestRoute::new(
+        "GET",
+        "/api/stores/products/{id}",
+        "GetProduct",
+        "getProduct",
+        "Product",
+        "Get a store product",
+        false,
+    ),
+    RestRoute::new(
         "PUT",
         "/api/stores/products/{id}/rebrand",
         "RebrandProduct",
@@ -120,7 +116,7 @@ const ROUTES: &[RestRoute] = &[
         "Change the name and description of a product",
         true,
     ),
-    route(
+    RestRoute::new(
         "PUT",
         "/api/stores/products/{id}/increasePrice",
         "IncreaseProductPrice",
@@ -129,7 +125,7 @@ const ROUTES: &[RestRoute] = &[
         "Increase the price of a product",
         true,
     ),
-    route(
+    RestRoute::new(
         "PUT",
         "/api/stores/products/{id}/decreasePrice",
         "DecreaseProductPrice",
@@ -138,7 +134,7 @@ const ROUTES: &[RestRoute] = &[
         "Decrease the price of a product",
         true,
     ),
-    route(
+    RestRoute::new(
         "DELETE",
         "/api/stores/products/{id}",
         "RemoveProduct",

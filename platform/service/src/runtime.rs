@@ -48,6 +48,21 @@ pub struct RestRoute {
     pub body: bool,
 }
 
+impl RestRoute {
+    /// A route, in the order the fields are documented (usable in `const` route tables).
+    pub const fn new(
+        method: &'static str,
+        path: &'static str,
+        rpc: &'static str,
+        operation_id: &'static str,
+        tag: &'static str,
+        summary: &'static str,
+        body: bool,
+    ) -> Self {
+        RestRoute { method, path, rpc, operation_id, tag, summary, body }
+    }
+}
+
 /// The REST surface of a module: its OpenAPI document is generated from this and the proto descriptors, and served
 /// at `/<module>-spec/api.swagger.json` with a Swagger UI page at `/<module>-spec/`.
 #[derive(Clone, Copy, Debug)]

@@ -203,6 +203,20 @@ impl TestApp {
     }
 }
 
+/// The operations of a Swagger document, sorted: (`METHOD path`, operationId, first tag).
+pub fn swagger_operations(document: &Value) -> Vec<(String, String, String)> {
+    let mut operations = Vec::new();
+    for (path, item) in document["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let id = operation["operationId"].as_str().unwrap_or_default().to_owned();
+            let tag = operation["tags"][0].as_str().unwrap_or_default().to_owned();
+            operations.push((format!("{} {path}", method.to_uppercase()), id, tag));
+        }
+    }
+    operations.sort();
+    operations
+}
+
 /// The value of one series in a Prometheus exposition (`name{labels}` exactly as printed), 0 when absent.
 pub fn metric_value(exposition: &str, series: &str) -> f64 {
     exposition
