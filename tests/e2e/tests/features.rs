@@ -176,6 +176,17 @@ async fn authorized_payment(w: &mut Mall, name: String, amount: f64) {
 async fn product_removed(w: &mut Mall, product: String) {
     let id = w.id(&product);
     let store = w.expect_ok("GET", &format!("/api/stores/products/{id}"), None).await["product"]["storeId"].clone();
+    // First make sure the depot has heard of the product at all (else a probe could see "not found" before the
+    // depot's cache even received the product, and the product would appear there afterwards).
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    for attempt in 0.. {
+        let probe = json!({ "orderId": format!("known-{id}-{attempt}"), "items": [{ "productId": id, "storeId": store, "quantity": 1 }] });
+        if w.app.post("/api/depot/shopping", probe).await.0 == 200 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the depot never learnt of the product");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     w.expect_ok("DELETE", &format!("/api/stores/products/{id}"), None).await;
     // Wait until the depot no longer knows the product (its cache heard of the removal): a probe list for an
     // order of its own is refused with 404 from then on.
