@@ -20,7 +20,23 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port()
 }
 
-fn serve(setup: &Setup, web: u16, rpc: u16) -> Child {
+/// A child process that is killed when dropped, so a failing assertion never leaves a server running.
+struct Process(Child);
+
+impl Process {
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn serve(setup: &Setup, web: u16, rpc: u16) -> Process {
     Command::new(env!("CARGO_BIN_EXE_mallbots"))
         .args(&setup.args)
         .args(["--web-host", "127.0.0.1", "--web-port", &web.to_string(), "--rpc-host", "127.0.0.1"])
@@ -30,6 +46,7 @@ fn serve(setup: &Setup, web: u16, rpc: u16) -> Child {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
+        .map(Process)
         .expect("mallbots starts")
 }
 
@@ -60,12 +77,11 @@ async fn crash_and_recover(setup: Setup) {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
+        .map(Process)
         .expect("busywork starts");
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    first.kill().expect("SIGKILL");
-    let _ = first.wait();
-    let _ = load.kill();
-    let _ = load.wait();
+    first.kill();
+    load.kill();
 
     let mut second = serve(&setup, web, rpc);
     wait_ready(web).await;
@@ -114,8 +130,7 @@ async fn crash_and_recover(setup: Setup) {
     assert_eq!(sms, created * 3, "created, approved and ready for every order");
     let dead = messaging::DeadLetters::new(&db).count().await.expect("dead letters");
     assert_eq!(dead, 0, "nothing dead-lettered");
-    second.kill().expect("stop");
-    let _ = second.wait();
+    second.kill();
     db.close().await;
 }
 
